@@ -1,0 +1,68 @@
+#include "base/progress.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+
+namespace rw {
+
+namespace {
+bool g_terminal = ::isatty(STDERR_FILENO) != 0;
+bool g_quiet = false;
+}  // namespace
+
+void Progress::SetMode(bool terminal, bool quiet) {
+  g_terminal = terminal;
+  g_quiet = quiet;
+}
+
+Progress::Progress(std::string label, int64_t total)
+    : label_(std::move(label)), total_(total > 0 ? total : 1), start_(std::chrono::steady_clock::now()) {}
+
+Progress::~Progress() { Finish(); }
+
+void Progress::Set(int64_t done) {
+  done_ = done;
+  Draw(false);
+}
+
+void Progress::Finish() {
+  if (finished_) return;
+  finished_ = true;
+  done_ = total_;
+  Draw(true);
+}
+
+void Progress::Draw(bool final) {
+  if (g_quiet) return;
+  int percent = static_cast<int>(done_ * 100 / total_);
+  auto now = std::chrono::steady_clock::now();
+  double elapsed = std::chrono::duration<double>(now - start_).count();
+  if (g_terminal) {
+    if (!final && now - last_draw_ < std::chrono::milliseconds(100)) return;
+    last_draw_ = now;
+    constexpr int kWidth = 30;
+    int filled = percent * kWidth / 100;
+    std::string bar(static_cast<size_t>(filled), '#');
+    bar.resize(kWidth, '.');
+    std::fprintf(stderr, "\r  %-24s [%s] %3d%% %lld/%lld %.1fs%s", label_.c_str(), bar.c_str(), percent,
+                 static_cast<long long>(done_), static_cast<long long>(total_), elapsed, final ? "\n" : "");
+  } else {
+    // Plain lines at every quarter, so logs stay short.
+    int quarter = percent / 25;
+    if (!final && quarter == last_percent_) return;
+    if (final && last_percent_ == 4) return;
+    last_percent_ = final ? 4 : quarter;
+    std::fprintf(stderr, "  %s: %d%% (%lld/%lld, %.1fs)\n", label_.c_str(), final ? 100 : percent,
+                 static_cast<long long>(done_), static_cast<long long>(total_), elapsed);
+  }
+  std::fflush(stderr);
+}
+
+void Say(const std::string& line) {
+  if (g_quiet) return;
+  std::fprintf(stderr, "%s\n", line.c_str());
+  std::fflush(stderr);
+}
+
+}  // namespace rw

@@ -1,0 +1,41 @@
+// Progress for long work: a redrawn bar on a terminal, plain lines otherwise (logs, CI, pipes).
+//
+// Progress writes to stderr so that a command's own output (tables, JSON) stays clean on stdout.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace rw {
+
+class Progress {
+ public:
+  // `label` names the work ("ep001 render"); `total` counts its units (frames, lines).
+  Progress(std::string label, int64_t total);
+  ~Progress();
+  Progress(const Progress&) = delete;
+  Progress& operator=(const Progress&) = delete;
+
+  void Set(int64_t done);
+  void Add(int64_t n = 1) { Set(done_ + n); }
+  void Finish();
+
+  // Overrides terminal detection (tests, --no-progress).
+  static void SetMode(bool terminal, bool quiet);
+
+ private:
+  void Draw(bool final);
+
+  std::string label_;
+  int64_t total_;
+  int64_t done_ = 0;
+  int last_percent_ = -1;
+  bool finished_ = false;
+  std::chrono::steady_clock::time_point start_, last_draw_;
+};
+
+// One line of status on stderr ("  run   ep001 voice (script changed)").
+void Say(const std::string& line);
+
+}  // namespace rw

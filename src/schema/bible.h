@@ -1,0 +1,84 @@
+// bible.yaml: who and where the series is about (schema Bible.1).
+//
+// Characters carry stable ids (C01…) that every later file refers to, a voice, and the visual
+// "tell" (look tokens and palette) that every shot prompt must carry.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "schema/fields.h"
+#include "schema/yaml_doc.h"
+
+namespace rw {
+
+struct VoiceSpec {
+  std::string engine = "espeak";
+  std::string voice = "en-us";  // espeak-ng voice name
+  std::string variant;          // espeak-ng variant ("m3", "f2"), empty for the default
+  int pitch = 50;               // 0-100
+  int rate = 165;               // words per minute
+  template <class V> void Fields(V& v) {
+    v("engine", engine); v("voice", voice); v("variant", variant); v("pitch", pitch); v("rate", rate);
+  }
+};
+
+struct Character {
+  std::string id;    // C01, C02, …
+  std::string name;  // as written in the script's character cues (upper-cased there)
+  std::string role;  // protagonist, antagonist, ally, …
+  std::string gender;  // female, male
+  int age = 30;
+  std::string want;
+  std::string secret;
+  std::string arc;
+  VoiceSpec voice;
+  std::vector<std::string> look;     // visual tokens every prompt carries: "silver hair", "red coat"
+  std::vector<std::string> palette;  // "#RRGGBB", main colour first
+  template <class V> void Fields(V& v) {
+    v.Required("id", id); v.Required("name", name); v("role", role); v("gender", gender); v("age", age);
+    v("want", want); v("secret", secret); v("arc", arc); v("voice", voice); v("look", look);
+    v("palette", palette);
+  }
+};
+
+struct Location {
+  std::string id;    // L01, …
+  std::string name;  // "PENTHOUSE OFFICE"
+  bool interior = true;
+  std::string time = "NIGHT";  // DAY, NIGHT, DUSK, DAWN
+  std::string kind;            // office, street, hall, home, hospital, rooftop… (painter backdrop)
+  std::vector<std::string> look;
+  std::vector<std::string> palette;
+  template <class V> void Fields(V& v) {
+    v.Required("id", id); v.Required("name", name); v("interior", interior); v("time", time); v("kind", kind);
+    v("look", look); v("palette", palette);
+  }
+  // "INT. PENTHOUSE OFFICE - NIGHT"
+  std::string Heading() const { return std::string(interior ? "INT. " : "EXT. ") + name + " - " + time; }
+};
+
+struct Bible {
+  static constexpr char kSchema[] = "Bible.1";
+  std::string title;
+  std::string logline;
+  std::string genre;
+  std::string lang;
+  std::vector<std::string> style;  // series style tokens, locked for the whole series
+  std::vector<Character> characters;
+  std::vector<Location> locations;
+
+  template <class V> void Fields(V& v) {
+    v.Required("title", title); v("logline", logline); v("genre", genre); v("lang", lang); v("style", style);
+    v.Required("characters", characters); v.Required("locations", locations);
+  }
+  Status Validate(const YamlDoc& doc) const;
+
+  const Character* FindCharacter(const std::string& id) const;
+  // By the name in a character cue, case-insensitive for Latin names.
+  const Character* FindCharacterByName(const std::string& name) const;
+  const Location* FindLocation(const std::string& id) const;
+};
+
+}  // namespace rw

@@ -1,0 +1,109 @@
+// Checks that span fields: ids that must be unique, times that must be sane. Each error points
+// at the line of the offending value.
+#include <set>
+
+#include "schema/arc.h"
+#include "schema/beats.h"
+#include "schema/bible.h"
+#include "schema/settings.h"
+#include "schema/shots.h"
+#include "base/text.h"
+
+namespace rw {
+
+Status Settings::Validate(const YamlDoc& doc) const {
+  if (episodes < 1 || episodes > 200)
+    return BadInput(doc.At(doc.root["episodes"]), "episodes must be between 1 and 200, got " + std::to_string(episodes));
+  if (lang != "en" && lang != "zh")
+    return BadInput(doc.At(doc.root["lang"]), "lang must be 'en' or 'zh', got '" + lang + "'");
+  if (format.width < 64 || format.height < 64 || format.width % 2 || format.height % 2)
+    return BadInput(doc.At(doc.root["format"]), "format width and height must be even and at least 64");
+  if (format.fps < 1 || format.fps > 120)
+    return BadInput(doc.At(doc.root["format"]["fps"]), "format.fps must be between 1 and 120");
+  if (rhythm.min_episode_s <= 0 || rhythm.max_episode_s < rhythm.min_episode_s)
+    return BadInput(doc.At(doc.root["rhythm"]), "rhythm: max_episode_s must be at least min_episode_s (> 0)");
+  return {};
+}
+
+Status Bible::Validate(const YamlDoc& doc) const {
+  if (characters.empty()) return BadInput(doc.At(doc.root["characters"]), "characters: the bible needs at least one character");
+  if (locations.empty()) return BadInput(doc.At(doc.root["locations"]), "locations: the bible needs at least one location");
+  std::set<std::string> ids;
+  for (size_t i = 0; i < characters.size(); ++i) {
+    const auto& c = characters[i];
+    auto node = doc.root["characters"][i]["id"];
+    if (!ids.insert(c.id).second) return BadInput(doc.At(node), "characters[" + std::to_string(i) + "].id: '" + c.id + "' is used twice; ids must be unique");
+    if (Trim(c.name).empty()) return BadInput(doc.At(doc.root["characters"][i]), "characters[" + std::to_string(i) + "].name: empty name");
+    for (const auto& colour : c.palette)
+      if (colour.size() != 7 || colour[0] != '#')
+        return BadInput(doc.At(doc.root["characters"][i]["palette"]), "characters[" + std::to_string(i) + "].palette: '" + colour + "' is not a #RRGGBB colour");
+  }
+  for (size_t i = 0; i < locations.size(); ++i) {
+    if (!ids.insert(locations[i].id).second)
+      return BadInput(doc.At(doc.root["locations"][i]["id"]), "locations[" + std::to_string(i) + "].id: '" + locations[i].id + "' is used twice; ids must be unique");
+    for (const auto& colour : locations[i].palette)
+      if (colour.size() != 7 || colour[0] != '#')
+        return BadInput(doc.At(doc.root["locations"][i]["palette"]), "locations[" + std::to_string(i) + "].palette: '" + colour + "' is not a #RRGGBB colour");
+  }
+  return {};
+}
+
+const Character* Bible::FindCharacter(const std::string& id) const {
+  for (const auto& c : characters)
+    if (c.id == id) return &c;
+  return nullptr;
+}
+
+const Character* Bible::FindCharacterByName(const std::string& name) const {
+  std::string want = ToUpperAscii(Trim(name));
+  for (const auto& c : characters)
+    if (ToUpperAscii(c.name) == want) return &c;
+  return nullptr;
+}
+
+const Location* Bible::FindLocation(const std::string& id) const {
+  for (const auto& l : locations)
+    if (l.id == id) return &l;
+  return nullptr;
+}
+
+Status Arc::Validate(const YamlDoc& doc) const {
+  for (size_t i = 0; i < episodes.size(); ++i)
+    if (episodes[i].number != static_cast<int>(i) + 1)
+      return BadInput(doc.At(doc.root["episodes"][i]["number"]),
+                      "episodes[" + std::to_string(i) + "].number: expected " + std::to_string(i + 1) + "; episodes are numbered 1, 2, 3… in order");
+  return {};
+}
+
+Status Beats::Validate(const YamlDoc& doc) const {
+  if (beats.empty()) return BadInput(doc.At(doc.root["beats"]), "beats: an episode needs at least one beat");
+  std::set<std::string> ids;
+  double last = -1;
+  for (size_t i = 0; i < beats.size(); ++i) {
+    const Beat& b = beats[i];
+    auto node = doc.root["beats"][i];
+    std::string field = "beats[" + std::to_string(i) + "]";
+    if (!ids.insert(b.id).second) return BadInput(doc.At(node["id"]), field + ".id: '" + b.id + "' is used twice; beat ids must be unique");
+    if (b.target_s < 0) return BadInput(doc.At(node["target_s"]), field + ".target_s: must not be negative");
+    if (b.target_s < last)
+      return BadInput(doc.At(node["target_s"]), field + ".target_s: " + std::to_string(b.target_s) + " comes before the previous beat; beats are listed in time order");
+    last = b.target_s;
+    if (b.emotion.valence < -1 || b.emotion.valence > 1 || b.emotion.arousal < 0 || b.emotion.arousal > 1)
+      return BadInput(doc.At(node["emotion"]), field + ".emotion: valence is -1…1 and arousal 0…1");
+  }
+  return {};
+}
+
+Status Shots::Validate(const YamlDoc& doc) const {
+  std::set<std::string> ids;
+  for (size_t i = 0; i < shots.size(); ++i) {
+    auto node = doc.root["shots"][i];
+    std::string field = "shots[" + std::to_string(i) + "]";
+    if (!ids.insert(shots[i].id).second) return BadInput(doc.At(node["id"]), field + ".id: '" + shots[i].id + "' is used twice");
+    if (shots[i].duration_s <= 0 || shots[i].duration_s > 60)
+      return BadInput(doc.At(node["duration_s"]), field + ".duration_s: must be more than 0 and at most 60 seconds");
+  }
+  return {};
+}
+
+}  // namespace rw
