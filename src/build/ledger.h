@@ -1,0 +1,81 @@
+// The ledger: what produced every artifact (DESIGN.md §2), in .reelwright/ledger.sqlite.
+//
+// Tables (schema version in PRAGMA user_version = 1):
+//   stages(name PK, kind, key, inputs JSON, pending, ran_at, seconds)
+//       the key a stage last ran with, and the inputs that made that key (for --explain);
+//       pending = 1 while a run is in progress: a stage found pending was killed mid-run, so
+//       its outputs are not trusted and it runs again.
+//   artifacts(path PK, stage, hash, author, updated_at)
+//       every output file (path relative to the series folder) with the hash the build wrote
+//       and its author: "model:<provider>" or "human" once a person's edit was seen. A file
+//       whose hash on disk differs from here was edited by a person.
+//   files(path PK, size, mtime_ns, hash)
+//       a stat cache so an unchanged file is not re-hashed (like git's index).
+//   memo(key PK, hash)
+//       per-item results: an item key (a line to voice, a panel to paint) → blob in the store.
+//   history(id, path, hash, author, stage, at)
+//       every version an artifact has had, newest last.
+// Times are Unix seconds; they never enter a key.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+
+struct sqlite3;
+
+namespace rw {
+
+struct StageRecord {
+  std::string name;
+  std::string kind;
+  std::string key;
+  std::string inputs_json;  // {"settings": …, "inputs": {"path": "hash", …}}
+  bool pending = false;
+  double seconds = 0;
+};
+
+struct ArtifactRecord {
+  std::string path;
+  std::string stage;
+  std::string hash;
+  std::string author;
+};
+
+class Ledger {
+ public:
+  static Result<std::unique_ptr<Ledger>> Open(const std::filesystem::path& db_path);
+  ~Ledger();
+  Ledger(const Ledger&) = delete;
+  Ledger& operator=(const Ledger&) = delete;
+
+  std::optional<StageRecord> GetStage(const std::string& name);
+  std::vector<ArtifactRecord> OutputsOf(const std::string& stage);
+  std::optional<ArtifactRecord> GetArtifact(const std::string& path);
+
+  Status MarkPending(const std::string& name, const std::string& kind);
+  // Records a finished run in one transaction: the stage's key, its outputs (replacing the
+  // previous list), and a history row for every output whose hash changed.
+  Status CommitStage(const StageRecord& stage, const std::vector<ArtifactRecord>& outputs);
+  Status SetAuthor(const std::string& path, const std::string& hash, const std::string& author);
+
+  std::optional<std::string> GetMemo(const std::string& key);
+  Status PutMemo(const std::string& key, const std::string& hash);
+
+  // Stat cache. Returns the cached hash when size and mtime match.
+  std::optional<std::string> CachedHash(const std::string& path, int64_t size, int64_t mtime_ns);
+  void PutCachedHash(const std::string& path, int64_t size, int64_t mtime_ns, const std::string& hash);
+
+  std::vector<StageRecord> AllStages();
+
+ private:
+  explicit Ledger(sqlite3* db) : db_(db) {}
+  Status Exec(const char* sql);
+  sqlite3* db_;
+};
+
+}  // namespace rw
