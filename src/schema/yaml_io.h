@@ -45,7 +45,7 @@ class YamlReader {
     if (failed_) return;
     failed_ = true;
     std::string where = path_;
-    if (node.IsDefined() && node.Mark().line >= 0) where += ":" + std::to_string(node.Mark().line + 1);
+    if (node.IsDefined() && node.Mark().line >= 0) where.append(":").append(std::to_string(node.Mark().line + 1));
     error_ = BadInput(where, message);
   }
 

@@ -1,0 +1,696 @@
+#include "story/writer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <map>
+#include <numeric>
+#include <optional>
+#include <set>
+
+#include "base/rng.h"
+#include "base/text.h"
+#include "schema/timing.h"
+#include "story/fountain.h"
+
+namespace rw {
+
+namespace {
+
+constexpr int kMaxBlocks = 6;         // blocks in a beat's stream
+constexpr int kPaywallEpisode = 10;   // DESIGN.md §5 default
+constexpr double kMargin = 0.05;      // seconds kept clear of every rhythm limit (rounding in beats.yaml)
+
+using F = BeatFunction;
+
+Rng BaseRng(const Settings& s) {
+  return Rng(static_cast<uint64_t>(static_cast<int64_t>(s.seed))).Fork("reelwright/" + s.genre + "/" + s.lang);
+}
+
+std::vector<size_t> Order(size_t n, Rng rng) {
+  std::vector<size_t> order(n);
+  std::iota(order.begin(), order.end(), size_t{0});
+  rng.Shuffle(order);
+  return order;
+}
+
+double Round2(double v) { return std::round(v * 100.0) / 100.0; }
+
+std::string TwoDigits(int n) { return (n < 10 ? "0" : "") + std::to_string(n); }
+
+bool IsLatin(std::string_view text) {
+  for (unsigned char c : text)
+    if (c >= 0x80) return false;
+  return true;
+}
+
+// The "{NAME}"s a template uses.
+std::vector<std::string> SlotsIn(const std::string& text) {
+  std::vector<std::string> out;
+  size_t pos = 0;
+  while ((pos = text.find('{', pos)) != std::string::npos) {
+    size_t end = text.find('}', pos);
+    if (end == std::string::npos) break;
+    out.push_back(text.substr(pos + 1, end - pos - 1));
+    pos = end + 1;
+  }
+  return out;
+}
+
+// What one episode's templates are filled with.
+struct Context {
+  const Settings& settings;
+  const Bible& bible;
+  const GenrePack& pack;
+  int episode;
+  Rng rng;                                           // the episode's generator; fork it, never draw from it
+  std::map<std::string, const Character*> by_slot;  // HERO → the protagonist, …
+  std::string company;
+  std::string object;
+};
+
+Context MakeContext(const Settings& settings, const Bible& bible, const GenrePack& pack, int episode) {
+  Rng base = BaseRng(settings);
+  Context ctx{settings, bible, pack, episode, base.Fork("episode/" + std::to_string(episode)), {}, {}, {}};
+  for (const auto& archetype : pack.characters) {
+    for (const auto& c : bible.characters) {
+      if (c.role == archetype.role) {
+        ctx.by_slot[archetype.slot] = &c;
+        break;
+      }
+    }
+  }
+  // A hand-edited bible may have lost its roles: the first character still leads.
+  if (!ctx.by_slot.count("HERO") && !bible.characters.empty()) ctx.by_slot["HERO"] = &bible.characters[0];
+  if (!pack.companies.empty()) {
+    Rng r = base.Fork("company");
+    ctx.company = r.Pick(pack.companies);
+  }
+  if (!pack.objects.empty()) {
+    Rng r = ctx.rng.Fork("object");
+    ctx.object = r.Pick(pack.objects);
+  }
+  return ctx;
+}
+
+std::string PlacePhrase(const Location& loc) { return IsLatin(loc.name) ? ToLowerAscii(loc.name) : loc.name; }
+
+bool Usable(const Context& ctx, const std::string& text) {
+  for (const auto& slot : SlotsIn(text))
+    if (slot != "PLACE" && slot != "OBJECT" && slot != "COMPANY" && slot != "IDEA" && !ctx.by_slot.count(slot)) return false;
+  return true;
+}
+
+std::string Fill(const Context& ctx, std::string text, const Location* place) {
+  for (const auto& [slot, c] : ctx.by_slot) text = ReplaceAll(std::move(text), "{" + slot + "}", c->name);
+  text = ReplaceAll(std::move(text), "{COMPANY}", ctx.company);
+  text = ReplaceAll(std::move(text), "{OBJECT}", ctx.object);
+  if (place) text = ReplaceAll(std::move(text), "{PLACE}", PlacePhrase(*place));
+  return text;
+}
+
+// The character ids a template names.
+void AddCast(const Context& ctx, const std::string& text, std::set<std::string>& cast) {
+  for (const auto& slot : SlotsIn(text)) {
+    auto it = ctx.by_slot.find(slot);
+    if (it != ctx.by_slot.end()) cast.insert(it->second->id);
+  }
+}
+
+// ---- locations of an episode ----
+
+// Rooms that hold a crowd (guests, a board, a family): where most template scenes can play.
+bool HoldsCrowd(const std::string& kind) {
+  return kind == "office" || kind == "hall" || kind == "home" || kind == "restaurant" || kind == "garden";
+}
+
+struct EpisodePlaces {
+  const Location* primary = nullptr;
+  const Location* secondary = nullptr;
+};
+
+EpisodePlaces PlacesOf(const Context& ctx) {
+  EpisodePlaces places;
+  if (ctx.bible.locations.empty()) return places;
+  auto order = Order(ctx.bible.locations.size(), ctx.rng.Fork("places"));
+  // An episode mostly plays in a room that holds a crowd (guests, a board, a family); a car or a
+  // rooftop works better as the second scene.
+  std::stable_partition(order.begin(), order.end(), [&](size_t i) { return HoldsCrowd(ctx.bible.locations[i].kind); });
+  places.primary = &ctx.bible.locations[order[0]];
+  places.secondary = order.size() > 1 ? &ctx.bible.locations[order[1]] : places.primary;
+  return places;
+}
+
+// ---- beat content ----
+
+struct DraftLine {
+  const Character* who = nullptr;
+  std::string parenthetical;
+  std::string text;
+};
+
+struct Block {
+  bool action = true;
+  std::string text;              // action
+  std::vector<DraftLine> lines;  // exchange
+  std::set<std::string> cast;
+  double seconds = 0;
+  double first_unit_seconds = 0;
+};
+
+double LineSeconds(const DraftLine& line) {
+  return EstimateSpeechSeconds(line.text, line.who->voice.rate) + kLinePadSeconds;
+}
+
+Block ActionBlock(std::string text) {
+  Block b;
+  b.action = true;
+  b.seconds = b.first_unit_seconds = ActionShotSeconds(text);
+  b.text = std::move(text);
+  return b;
+}
+
+// Index of the template to use: a series-wide shuffled order of the pool, read from an offset per
+// episode (so the first episodes do not repeat each other) and interleaved between the beats of
+// the same function in an episode.
+std::optional<size_t> TemplateIndex(const Context& ctx, const std::vector<size_t>& order, int occurrence, int occurrences,
+                                    int nth, const std::function<bool(size_t)>& usable) {
+  size_t n = order.size();
+  if (n == 0) return std::nullopt;
+  size_t stride = std::max<size_t>(1, n / 3);
+  size_t pos = static_cast<size_t>(ctx.episode - 1) * stride + static_cast<size_t>(occurrence) +
+               static_cast<size_t>(nth) * static_cast<size_t>(std::max(1, occurrences));
+  for (size_t tries = 0; tries < n; ++tries) {
+    size_t idx = order[(pos + tries) % n];
+    if (usable(idx)) return idx;
+  }
+  return std::nullopt;
+}
+
+// Where a beat sits in its episode: the content stream depends on exactly these.
+struct BeatSlot {
+  F function = F::kSetup;
+  int index = 0;        // position in the episode
+  int occurrence = 0;   // how many beats of the same function come before it
+  int occurrences = 1;  // beats of this function in the episode
+};
+
+std::vector<BeatSlot> SlotsFor(const std::vector<F>& functions) {
+  std::vector<BeatSlot> slots;
+  std::map<F, int> seen, total;
+  for (F f : functions) ++total[f];
+  for (size_t i = 0; i < functions.size(); ++i) {
+    F f = functions[i];
+    slots.push_back(BeatSlot{f, static_cast<int>(i), seen[f]++, total[f]});
+  }
+  return slots;
+}
+
+std::vector<Block> BeatStream(const Context& ctx, const BeatSlot& slot, const Location& place) {
+  const BeatTemplates& t = ctx.pack.beats.For(slot.function);
+  const std::string fname = EnumName(slot.function);
+  Rng base = BaseRng(ctx.settings);
+  auto action_order = Order(t.actions.size(), base.Fork("order/" + fname + "/actions"));
+  auto exchange_order = Order(t.exchanges.size(), base.Fork("order/" + fname + "/exchanges"));
+  Rng r = ctx.rng.Fork("beat/" + std::to_string(slot.index) + "/" + fname);
+
+  // Which blocks are actions (A) and which exchanges (X).
+  std::vector<bool> is_action;
+  if (slot.function == F::kHook) {
+    is_action = {true, false, true, false, false, true};
+  } else if (slot.function == F::kCliffhanger) {
+    is_action = {false, false, true, false, true, false};
+  } else {
+    bool action = r.Chance(0.5);
+    for (int i = 0; i < kMaxBlocks; ++i) {
+      is_action.push_back(action);
+      if (!(action == false && r.Chance(0.2))) action = !action;  // sometimes two exchanges in a row
+    }
+  }
+
+  std::vector<Block> blocks;
+  int actions = 0, exchanges = 0;
+  for (bool action : is_action) {
+    if (action) {
+      auto idx = TemplateIndex(ctx, action_order, slot.occurrence, slot.occurrences, actions++,
+                               [&](size_t i) { return Usable(ctx, t.actions[i]); });
+      if (!idx) continue;
+      Block b = ActionBlock(Fill(ctx, t.actions[*idx], &place));
+      AddCast(ctx, t.actions[*idx], b.cast);
+      blocks.push_back(std::move(b));
+    } else {
+      auto usable = [&](size_t i) {
+        for (const auto& raw : t.exchanges[i]) {
+          ExchangeLine line;
+          if (!ParseExchangeLine(raw, &line) || !ctx.by_slot.count(line.slot) || !Usable(ctx, line.text)) return false;
+        }
+        return true;
+      };
+      auto idx = TemplateIndex(ctx, exchange_order, slot.occurrence, slot.occurrences, exchanges++, usable);
+      if (!idx) continue;
+      Block b;
+      b.action = false;
+      for (const auto& raw : t.exchanges[*idx]) {
+        ExchangeLine line;
+        ParseExchangeLine(raw, &line);
+        DraftLine d{ctx.by_slot.at(line.slot), Fill(ctx, line.parenthetical, &place), Fill(ctx, line.text, &place)};
+        b.cast.insert(d.who->id);
+        AddCast(ctx, line.text, b.cast);
+        double s = LineSeconds(d);
+        if (b.lines.empty()) b.first_unit_seconds = s;
+        b.seconds += s;
+        b.lines.push_back(std::move(d));
+      }
+      blocks.push_back(std::move(b));
+    }
+  }
+  return blocks;
+}
+
+// A beat's content: the first k blocks of its stream, and for a cliffhanger its closing action.
+std::vector<Block> BeatContent(const std::vector<Block>& stream, int k, const std::optional<Block>& closing) {
+  std::vector<Block> out(stream.begin(), stream.begin() + std::min<long>(k, static_cast<long>(stream.size())));
+  if (closing) out.push_back(*closing);
+  return out;
+}
+
+double Seconds(const std::vector<Block>& blocks) {
+  double s = 0;
+  for (const auto& b : blocks) s += b.seconds;
+  return s;
+}
+
+int MinBlocks(F f) { return f == F::kCliffhanger ? 0 : 1; }
+
+// ---- structure and sizing ----
+
+const std::vector<std::vector<F>>& Structures() {
+  static const std::vector<std::vector<F>> kStructures = {
+      {F::kHook, F::kConflict, F::kReversal, F::kPayoff, F::kClimax, F::kCliffhanger},
+      {F::kHook, F::kSetup, F::kConflict, F::kReversal, F::kPayoff, F::kClimax, F::kCliffhanger},
+      {F::kHook, F::kConflict, F::kReversal, F::kConflict, F::kPayoff, F::kClimax, F::kCliffhanger},
+      {F::kHook, F::kSetup, F::kConflict, F::kPayoff, F::kReversal, F::kClimax, F::kCliffhanger},
+      {F::kHook, F::kConflict, F::kPayoff, F::kConflict, F::kReversal, F::kClimax, F::kCliffhanger},
+      {F::kHook, F::kSetup, F::kConflict, F::kReversal, F::kConflict, F::kPayoff, F::kClimax, F::kCliffhanger},
+      {F::kHook, F::kConflict, F::kPayoff, F::kConflict, F::kReversal, F::kPayoff, F::kClimax, F::kCliffhanger},
+      {F::kHook, F::kConflict, F::kReversal, F::kPayoff, F::kConflict, F::kReversal, F::kClimax, F::kCliffhanger},
+      {F::kHook, F::kSetup, F::kConflict, F::kReversal, F::kPayoff, F::kConflict, F::kReversal, F::kClimax, F::kCliffhanger},
+      {F::kHook, F::kConflict, F::kReversal, F::kConflict, F::kPayoff, F::kReversal, F::kPayoff, F::kClimax, F::kCliffhanger},
+  };
+  return kStructures;
+}
+
+struct Plan {
+  std::vector<BeatSlot> slots;
+  std::vector<std::vector<Block>> streams;
+  std::vector<const Location*> places;
+  std::vector<std::optional<Block>> closings;
+  std::vector<int> k;
+
+  double BeatSeconds(size_t i) const { return Seconds(BeatContent(streams[i], k[i], closings[i])); }
+  double Total() const {
+    double t = 0;
+    for (size_t i = 0; i < slots.size(); ++i) t += BeatSeconds(i);
+    return t;
+  }
+};
+
+bool MeetsRhythm(const Plan& plan, const RhythmSettings& rhythm, bool require_min) {
+  if (plan.slots.empty() || plan.slots.front().function != F::kHook || plan.slots.back().function != F::kCliffhanger) return false;
+  auto hook = BeatContent(plan.streams[0], plan.k[0], plan.closings[0]);
+  if (hook.empty() || hook.front().first_unit_seconds > rhythm.hook_by_s - kMargin) return false;
+  double start = 0;
+  bool conflict = false, climax = false;
+  for (size_t i = 0; i < plan.slots.size(); ++i) {
+    F f = plan.slots[i].function;
+    if (f == F::kConflict && !conflict) {
+      if (start > rhythm.conflict_by_s - kMargin) return false;
+      conflict = true;
+    }
+    if (f == F::kClimax && !climax) {
+      if (start > rhythm.climax_by_s - kMargin) return false;
+      climax = true;
+    }
+    start += plan.BeatSeconds(i);
+  }
+  double total = start;
+  if (plan.BeatSeconds(plan.slots.size() - 1) > rhythm.cliffhanger_window_s - kMargin) return false;
+  if (total > rhythm.max_episode_s - kMargin) return false;
+  if (require_min && total < rhythm.min_episode_s + kMargin) return false;
+  return conflict && climax;
+}
+
+// Grows beats one block at a time, in a seeded round-robin order, while that brings the total
+// closer to the target and keeps every limit.
+void Grow(Plan& plan, const RhythmSettings& rhythm, Rng rng) {
+  auto order = Order(plan.slots.size(), rng);
+  size_t next = 0;
+  while (true) {
+    bool grown = false;
+    double total = plan.Total();
+    for (size_t t = 0; t < order.size() && !grown; ++t) {
+      size_t i = order[(next + t) % order.size()];
+      if (plan.k[i] >= static_cast<int>(plan.streams[i].size())) continue;
+      ++plan.k[i];
+      double grown_total = plan.Total();
+      if (std::fabs(grown_total - rhythm.target_episode_s) < std::fabs(total - rhythm.target_episode_s) &&
+          MeetsRhythm(plan, rhythm, false)) {
+        grown = true;
+        next = (next + t + 1) % order.size();
+      } else {
+        --plan.k[i];
+      }
+    }
+    if (!grown) break;
+  }
+}
+
+std::optional<Block> ClosingFor(F function, const std::string& summary) {
+  if (function != F::kCliffhanger || Trim(summary).empty()) return std::nullopt;
+  return ActionBlock(summary);
+}
+
+Plan MakePlan(const Context& ctx, const std::vector<F>& functions, const std::string& cliffhanger) {
+  Plan plan;
+  plan.slots = SlotsFor(functions);
+  EpisodePlaces places = PlacesOf(ctx);
+  // One or two scenes: the episode may move to its second location at one beat.
+  Rng r = ctx.rng.Fork("places/switch");
+  size_t n = functions.size();
+  size_t switch_at = r.Chance(0.6) ? static_cast<size_t>(r.Range(2, static_cast<int>(n) - 2)) : n;
+  for (size_t i = 0; i < n; ++i) {
+    const Location* place = i < switch_at ? places.primary : places.secondary;
+    plan.places.push_back(place);
+    plan.streams.push_back(BeatStream(ctx, plan.slots[i], *place));
+    plan.closings.push_back(ClosingFor(functions[i], cliffhanger));
+    int k = functions[i] == F::kHook ? 2 : 1;
+    plan.k.push_back(std::min(k, static_cast<int>(plan.streams[i].size())));
+  }
+  return plan;
+}
+
+Emotion EmotionFor(F f, Rng& r) {
+  double valence = 0, arousal = 0.5;
+  switch (f) {
+    case F::kHook: valence = -0.45; arousal = 0.75; break;
+    case F::kSetup: valence = -0.2; arousal = 0.35; break;
+    case F::kConflict: valence = -0.65; arousal = 0.75; break;
+    case F::kReversal: valence = 0.35; arousal = 0.7; break;
+    case F::kPayoff: valence = 0.75; arousal = 0.8; break;
+    case F::kClimax: valence = 0.55; arousal = 0.95; break;
+    case F::kCliffhanger: valence = -0.35; arousal = 0.85; break;
+  }
+  valence = std::clamp(valence + (r.Unit() - 0.5) * 0.2, -1.0, 1.0);
+  arousal = std::clamp(arousal + (r.Unit() - 0.5) * 0.1, 0.0, 1.0);
+  return Emotion{Round2(valence), Round2(arousal)};
+}
+
+std::string ArcTemplate(const Context& ctx, const std::vector<std::string>& pool, const std::string& name) {
+  if (pool.empty()) return {};
+  auto order = Order(pool.size(), BaseRng(ctx.settings).Fork("arc/" + name));
+  for (size_t t = 0; t < pool.size(); ++t) {
+    const std::string& text = pool[order[(static_cast<size_t>(ctx.episode - 1) + t) % pool.size()]];
+    if (Usable(ctx, text)) return Fill(ctx, text, PlacesOf(ctx).primary);
+  }
+  return {};
+}
+
+// ---- the bible ----
+
+void AssignVoice(Character& c, const std::string& espeak_voice, std::vector<std::string>& variants, Rng& r,
+                 std::set<std::pair<std::string, int>>& used) {
+  c.voice.engine = "espeak";
+  c.voice.voice = espeak_voice;
+  c.voice.variant = variants.empty() ? std::string() : variants.front();
+  if (!variants.empty()) variants.erase(variants.begin());
+  int pitch_lo = 45, pitch_hi = 65, rate_lo = 155, rate_hi = 175;
+  if (c.role == "protagonist") { pitch_lo = 50; pitch_hi = 60; rate_lo = 160; rate_hi = 172; }
+  if (c.role == "antagonist") { pitch_lo = 28; pitch_hi = 40; rate_lo = 150; rate_hi = 160; }
+  if (c.role == "ally") { pitch_lo = 58; pitch_hi = 70; rate_lo = 170; rate_hi = 185; }
+  if (c.role == "rival") { pitch_lo = 64; pitch_hi = 78; rate_lo = 165; rate_hi = 180; }
+  c.voice.pitch = r.Range(pitch_lo, pitch_hi);
+  c.voice.rate = r.Range(rate_lo, rate_hi);
+  while (!used.insert({c.voice.variant, c.voice.pitch}).second) c.voice.pitch = (c.voice.pitch + 7) % 101;
+}
+
+}  // namespace
+
+std::string CueName(const Character& character) {
+  return IsLatin(character.name) ? ToUpperAscii(character.name) : character.name;
+}
+
+Result<Bible> WriteBible(const Settings& settings, const GenrePack& pack) {
+  if (pack.lang != settings.lang)
+    return BadInput("reelwright.yaml", "the genre pack is in '" + pack.lang + "' but the series language is '" + settings.lang + "'");
+  if (pack.characters.size() < 3) return BadInput(pack.genre + "/" + pack.lang + "/pack.yaml", "the pack needs at least 3 character archetypes");
+  Rng base = BaseRng(settings);
+  Rng r = base.Fork("bible");
+  Bible bible;
+  bible.genre = settings.genre;
+  bible.lang = settings.lang;
+  if (!Trim(settings.title).empty()) {
+    bible.title = Trim(settings.title);
+  } else {
+    Rng t = r.Fork("title");
+    bible.title = t.Pick(pack.titles);
+  }
+  bible.style = pack.style;
+
+  // Characters: one per archetype, names drawn without repeats per gender.
+  std::map<std::string, std::vector<std::string>> names;
+  std::map<std::string, std::vector<std::string>> variants;
+  for (const char* gender : {"female", "male"}) {
+    names[gender] = pack.names.For(gender);
+    Rng n = r.Fork(std::string("names/") + gender);
+    n.Shuffle(names[gender]);
+    variants[gender] = std::string(gender) == "female" ? std::vector<std::string>{"f1", "f2", "f3", "f4", "f5"}
+                                                       : std::vector<std::string>{"m1", "m2", "m3", "m4", "m5", "m6", "m7"};
+    Rng v = r.Fork(std::string("variants/") + gender);
+    v.Shuffle(variants[gender]);
+  }
+  std::set<std::pair<std::string, int>> used_voices;
+  for (size_t i = 0; i < pack.characters.size(); ++i) {
+    const CharacterArchetype& a = pack.characters[i];
+    Rng cr = r.Fork("character/" + a.role);
+    Character c;
+    c.id = "C" + TwoDigits(static_cast<int>(i) + 1);
+    auto& pool = names[a.gender];
+    c.name = pool.empty() ? a.slot : pool.front();
+    if (!pool.empty()) pool.erase(pool.begin());
+    c.role = a.role;
+    c.gender = a.gender;
+    c.age = cr.Range(a.age_min, a.age_max);
+    c.want = cr.Pick(a.want);
+    c.secret = cr.Pick(a.secret);
+    c.arc = cr.Pick(a.arc);
+    std::vector<std::string> look = a.look;
+    cr.Shuffle(look);
+    look.resize(std::min<size_t>(look.size(), 4));
+    c.look = look;
+    c.palette = cr.Pick(a.palettes);
+    AssignVoice(c, pack.espeak_voice, variants[a.gender], cr, used_voices);
+    bible.characters.push_back(std::move(c));
+  }
+
+  // Locations: 3 of the pack's, sometimes 4: two rooms that hold a crowd (where episodes mostly
+  // play), then the others (a car, a street, a rooftop) for second scenes.
+  auto shuffled = Order(pack.locations.size(), r.Fork("locations"));
+  std::vector<size_t> crowd, other, order;
+  for (size_t i : shuffled) (HoldsCrowd(pack.locations[i].kind) ? crowd : other).push_back(i);
+  for (size_t i = 0; i < crowd.size() && i < 2; ++i) order.push_back(crowd[i]);
+  order.insert(order.end(), other.begin(), other.end());
+  for (size_t i = 2; i < crowd.size(); ++i) order.push_back(crowd[i]);
+  Rng lr = r.Fork("location-count");
+  size_t count = std::min(pack.locations.size(), static_cast<size_t>(lr.Chance(0.3) ? 4 : 3));
+  for (size_t i = 0; i < count; ++i) {
+    const LocationTemplate& t = pack.locations[order[i]];
+    Location l;
+    l.id = "L" + TwoDigits(static_cast<int>(i) + 1);
+    l.name = t.name;
+    l.interior = t.interior;
+    l.time = t.time;
+    l.kind = t.kind;
+    l.look = t.look;
+    l.palette = t.palette;
+    bible.locations.push_back(std::move(l));
+  }
+
+  // Wants, secrets and arcs name each other: fill them once every name is known.
+  Context ctx = MakeContext(settings, bible, pack, 1);
+  for (auto& c : bible.characters) {
+    c.want = Fill(ctx, c.want, nullptr);
+    c.secret = Fill(ctx, c.secret, nullptr);
+    c.arc = Fill(ctx, c.arc, nullptr);
+  }
+  std::string idea = Trim(settings.idea);
+  while (!idea.empty() && (idea.back() == '.' || idea.back() == '!')) idea.pop_back();
+  if (idea.empty()) idea = bible.title;
+  Rng lg = r.Fork("logline");
+  bible.logline = Fill(ctx, ReplaceAll(lg.Pick(pack.loglines), "{IDEA}", idea), nullptr);
+  return bible;
+}
+
+Arc WriteArc(const Settings& settings, const Bible& bible, const GenrePack& pack) {
+  Arc arc;
+  for (int e = 1; e <= settings.episodes; ++e) {
+    Context ctx = MakeContext(settings, bible, pack, e);
+    ArcEpisode ep;
+    ep.number = e;
+    ep.title = ArcTemplate(ctx, pack.episode_titles, "titles");
+    ep.turn = ArcTemplate(ctx, pack.turns, "turns");
+    ep.satisfaction = ArcTemplate(ctx, pack.satisfaction_types, "satisfaction");
+    // Hook types are listed strongest first; stronger ones come more often.
+    Rng hr = ctx.rng.Fork("hook-type");
+    if (!pack.hook_types.empty()) {
+      int roll = hr.Range(0, 99);
+      size_t idx = roll < 40 ? 0 : roll < 70 ? 1 : roll < 88 ? 2 : 3;
+      ep.hook = pack.hook_types[std::min(idx, pack.hook_types.size() - 1)];
+    }
+    ep.cliffhanger = ArcTemplate(ctx, pack.cliffhangers, "cliffhangers");
+    if (e == kPaywallEpisode) {
+      ep.paywall = true;
+      if (!pack.paywall_cliffhanger.empty() && Usable(ctx, pack.paywall_cliffhanger))
+        ep.cliffhanger = Fill(ctx, pack.paywall_cliffhanger, PlacesOf(ctx).primary);
+    }
+    arc.episodes.push_back(std::move(ep));
+  }
+  return arc;
+}
+
+Beats WriteBeats(const Settings& settings, const Bible& bible, const Arc& arc, int episode, const GenrePack& pack) {
+  Context ctx = MakeContext(settings, bible, pack, episode);
+  const ArcEpisode* arc_ep = nullptr;
+  for (const auto& ep : arc.episodes)
+    if (ep.number == episode) arc_ep = &ep;
+  std::string cliffhanger = arc_ep && !arc_ep->cliffhanger.empty() ? arc_ep->cliffhanger : ArcTemplate(ctx, pack.cliffhangers, "cliffhangers");
+
+  // Try the structures in a seeded order; the first that meets the rhythm wins.
+  auto order = Order(Structures().size(), ctx.rng.Fork("structure"));
+  std::optional<Plan> chosen;
+  for (size_t s = 0; s < order.size() && !chosen; ++s) {
+    Plan plan = MakePlan(ctx, Structures()[order[s]], cliffhanger);
+    if (!MeetsRhythm(plan, settings.rhythm, false)) {
+      // Shrink the optional parts before giving up on this structure.
+      plan.k[0] = std::min(1, plan.k[0]);
+      plan.k.back() = MinBlocks(F::kCliffhanger);
+      if (!MeetsRhythm(plan, settings.rhythm, false)) continue;
+    }
+    Grow(plan, settings.rhythm, ctx.rng.Fork("grow/" + std::to_string(order[s])));
+    if (MeetsRhythm(plan, settings.rhythm, true)) chosen = std::move(plan);
+  }
+  if (!chosen) {  // nothing fits these rhythm settings: best effort with the first structure
+    chosen = MakePlan(ctx, Structures()[order[0]], cliffhanger);
+    Grow(*chosen, settings.rhythm, ctx.rng.Fork("grow/fallback"));
+  }
+  Plan& plan = *chosen;
+
+  Beats beats;
+  beats.episode = episode;
+  beats.title = arc_ep ? arc_ep->title : std::string();
+  double start = 0;
+  bool arc_satisfaction_paid = false;
+  for (size_t i = 0; i < plan.slots.size(); ++i) {
+    const BeatSlot& slot = plan.slots[i];
+    Rng br = ctx.rng.Fork("beat/" + std::to_string(i) + "/meta");
+    auto content = BeatContent(plan.streams[i], plan.k[i], plan.closings[i]);
+    Beat b;
+    b.id = "B" + TwoDigits(static_cast<int>(i) + 1);
+    b.function = slot.function;
+    b.target_s = Round2(start);
+    double seconds = Seconds(content);
+    b.estimate_s = Round2(seconds);
+    start += seconds;
+    b.emotion = EmotionFor(slot.function, br);
+    std::set<std::string> cast;
+    for (const auto& block : content) cast.insert(block.cast.begin(), block.cast.end());
+    if (plan.closings[i]) {  // the closing action is filled text: find the names in it
+      for (const auto& c : bible.characters)
+        if (plan.closings[i]->text.find(c.name) != std::string::npos) cast.insert(c.id);
+    }
+    if (cast.empty() && ctx.by_slot.count("HERO")) cast.insert(ctx.by_slot.at("HERO")->id);
+    b.cast.assign(cast.begin(), cast.end());
+    b.location = plan.places[i]->id;
+    if (slot.function == F::kCliffhanger) {
+      b.summary = cliffhanger;
+    } else {
+      const auto& pool = pack.beats.For(slot.function).summaries;
+      auto sorder = Order(pool.size(), BaseRng(settings).Fork("order/" + std::string(EnumName(slot.function)) + "/summaries"));
+      auto idx = TemplateIndex(ctx, sorder, slot.occurrence, slot.occurrences, 0, [&](size_t k) { return Usable(ctx, pool[k]); });
+      if (idx) b.summary = Fill(ctx, pool[*idx], plan.places[i]);
+    }
+    if (slot.function == F::kPayoff || slot.function == F::kReversal) {
+      bool last_chance = true;  // pay the arc's satisfaction on the first payoff, else the first reversal
+      for (size_t j = i + 1; j < plan.slots.size(); ++j) last_chance &= plan.slots[j].function != F::kPayoff;
+      if (arc_ep && !arc_satisfaction_paid && (slot.function == F::kPayoff || last_chance)) {
+        b.satisfaction = arc_ep->satisfaction;
+        arc_satisfaction_paid = true;
+      } else if (!pack.satisfaction_types.empty()) {
+        b.satisfaction = br.Pick(pack.satisfaction_types);
+        if (arc_ep && b.satisfaction == arc_ep->satisfaction && pack.satisfaction_types.size() > 1)
+          b.satisfaction = br.Pick(pack.satisfaction_types);  // a second draw makes repeats rarer
+      }
+    }
+    beats.beats.push_back(std::move(b));
+  }
+  return beats;
+}
+
+std::string WriteScript(const Settings& settings, const Bible& bible, const Beats& beats, const GenrePack& pack) {
+  Context ctx = MakeContext(settings, bible, pack, beats.episode);
+  Screenplay script;
+  bool zh = settings.lang == "zh";
+  script.title_page.emplace_back("Title", bible.title + (zh ? " 第" + std::to_string(beats.episode) + "集"
+                                                            : " — Episode " + std::to_string(beats.episode)));
+  script.title_page.emplace_back("Credit", zh ? "编剧" : "Written by");
+  script.title_page.emplace_back("Author", "Reelwright (built-in writer)");
+
+  std::vector<F> functions;
+  for (const auto& b : beats.beats) functions.push_back(b.function);
+  auto slots = SlotsFor(functions);
+  const Location* current = nullptr;
+  auto add = [&](ScriptElementKind kind, std::string text) {
+    ScriptElement e;
+    e.kind = kind;
+    e.text = std::move(text);
+    if (kind == ScriptElementKind::kSection) e.section_depth = 1;
+    script.elements.push_back(std::move(e));
+  };
+  for (size_t i = 0; i < beats.beats.size(); ++i) {
+    const Beat& beat = beats.beats[i];
+    const Location* place = bible.FindLocation(beat.location);
+    if (!place && !bible.locations.empty()) place = &bible.locations[0];
+    if (!place) break;
+    auto stream = BeatStream(ctx, slots[i], *place);
+    auto closing = ClosingFor(beat.function, beat.summary);
+    // The k whose estimate matches the beat sheet's.
+    int best_k = MinBlocks(beat.function);
+    double best_diff = 1e9;
+    for (int k = MinBlocks(beat.function); k <= static_cast<int>(stream.size()); ++k) {
+      double diff = std::fabs(Seconds(BeatContent(stream, k, closing)) - beat.estimate_s);
+      if (diff < best_diff - 1e-9) {
+        best_diff = diff;
+        best_k = k;
+      }
+    }
+    add(ScriptElementKind::kSection, beat.id + " " + EnumName(beat.function));
+    if (!beat.summary.empty() && beat.function != F::kCliffhanger) add(ScriptElementKind::kSynopsis, beat.summary);
+    if (place != current) {
+      add(ScriptElementKind::kSceneHeading, place->Heading());
+      current = place;
+    }
+    for (const Block& block : BeatContent(stream, best_k, closing)) {
+      if (block.action) {
+        add(ScriptElementKind::kAction, block.text);
+        continue;
+      }
+      for (const DraftLine& line : block.lines) {
+        add(ScriptElementKind::kCharacter, CueName(*line.who));
+        if (!line.parenthetical.empty()) add(ScriptElementKind::kParenthetical, line.parenthetical);
+        add(ScriptElementKind::kDialogue, line.text);
+      }
+    }
+  }
+  return WriteFountain(script);
+}
+
+}  // namespace rw
