@@ -168,6 +168,7 @@ StageReport Builder::Run(const StageSpec& spec) {
   if (!ran.ok()) {
     report.outcome = StageOutcome::kFailed;
     report.error = ran.error().ToString();
+    report.error_code = ran.error().code;
     return report;  // stays pending: the next build runs it again
   }
 

@@ -50,7 +50,8 @@ struct StageReport {
   int items_made = 0;
   int items_reused = 0;
   double seconds = 0;
-  std::string error;
+  std::string error;  // "where: what", when the stage failed
+  ErrorCode error_code = ErrorCode::kFailed;
 };
 
 class Builder;

@@ -1,0 +1,567 @@
+#include "app/pipeline.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <map>
+
+#include "app/series.h"
+#include "audio/voice.h"
+#include "base/file.h"
+#include "base/hash.h"
+#include "base/progress.h"
+#include "base/text.h"
+#include "base/wav.h"
+#include "build/series_lock.h"
+#include "post/otio.h"
+#include "post/presets.h"
+#include "post/render.h"
+#include "post/subtitles.h"
+#include "post/timeline_builder.h"
+#include "post/video_writer.h"
+#include "schema/arc.h"
+#include "schema/beats.h"
+#include "schema/bible.h"
+#include "schema/shots.h"
+#include "schema/timeline.h"
+#include "schema/timing.h"
+#include "schema/voice_track.h"
+#include "schema/yaml_io.h"
+#include "story/fountain.h"
+#include "story/genre_pack.h"
+#include "story/writer.h"
+#include "visual/motion.h"
+#include "visual/painter.h"
+#include "visual/png.h"
+#include "visual/shot_planner.h"
+
+namespace rw {
+
+namespace {
+
+const char kScriptFile[] = "script.fountain";
+const char kBeatsFile[] = "beats.yaml";
+const char kShotsFile[] = "shots.yaml";
+const char kVoiceFile[] = "voice/lines.yaml";
+const char kTimelineFile[] = "timeline.json";
+
+std::string Ep(int n, const std::string& file) { return EpisodeDir(n) + "/" + file; }
+
+// Reads a domain file of the series, naming it as the user named the series folder.
+template <class T>
+Result<T> Load(const fs::path& root, const std::string& rel) {
+  return LoadYaml<T>(root / rel, (root / rel).string());
+}
+
+Result<Screenplay> LoadScript(const fs::path& root, int episode) {
+  std::string rel = Ep(episode, kScriptFile);
+  RW_ASSIGN(std::string text, ReadFile(root / rel));
+  return ParseFountain(text, (root / rel).string());
+}
+
+// Every cue must name a character of the bible.
+Status CheckCues(const Screenplay& script, const Bible& bible, const std::string& where) {
+  for (const auto& e : script.elements) {
+    if (e.kind != ScriptElementKind::kCharacter) continue;
+    if (!bible.FindCharacterByName(e.text)) {
+      std::string names;
+      for (const auto& c : bible.characters) names += (names.empty() ? "" : ", ") + c.name;
+      return BadInput(where + ":" + std::to_string(e.line),
+                      "'" + e.text + "' is not a character in bible.yaml (characters: " + names +
+                          "); fix the name or add the character to the bible");
+    }
+  }
+  return {};
+}
+
+Result<Timeline> LoadTimeline(const fs::path& root, int episode) {
+  std::string rel = Ep(episode, kTimelineFile);
+  RW_ASSIGN(std::string text, ReadFile(root / rel));
+  Timeline tl;
+  auto parsed = Json::parse(text, nullptr, false);
+  if (parsed.is_discarded()) return BadInput((root / rel).string(), "not valid JSON; delete it and build again");
+  // timeline.json is written by the build only; read it through the same YAML reader (JSON is YAML).
+  return ParseYaml<Timeline>(text, (root / rel).string());
+}
+
+const Location* LocationForScene(const Bible& bible, const std::string& scene, const std::string& fallback) {
+  std::string want = ToUpperAscii(scene);
+  for (const auto& l : bible.locations)
+    if (ToUpperAscii(l.Heading()) == want) return &l;
+  for (const auto& l : bible.locations)
+    if (!l.name.empty() && want.find(ToUpperAscii(l.name)) != std::string::npos) return &l;
+  return bible.FindLocation(fallback);
+}
+
+std::string FormatSeconds(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1fs", s);
+  return buf;
+}
+
+// The whole build of one series, as a small object so stages can share what they load.
+class SeriesBuild {
+ public:
+  SeriesBuild(fs::path root, Settings settings, RenderPreset preset, GenrePack pack, std::string pack_hash,
+              Builder& builder, const BuildRequest& request)
+      : root_(std::move(root)),
+        settings_(std::move(settings)),
+        preset_(std::move(preset)),
+        pack_(std::move(pack)),
+        pack_hash_(std::move(pack_hash)),
+        builder_(builder),
+        request_(request) {}
+
+  Status Run(BuildSummary& summary);
+
+ private:
+  bool Wanted(const std::string& kind) const;
+  Status Stage(StageSpec spec, BuildSummary& summary);
+  Status Episode(int n, BuildSummary& summary);
+
+  Status WriteVoice(StageContext& ctx, int n);
+  Status WriteShots(StageContext& ctx, int n);
+  Status WriteFrames(StageContext& ctx, int n);
+  Status WriteClips(StageContext& ctx, int n);
+  Status WriteTimeline(StageContext& ctx, int n);
+  Status WriteSubtitles(StageContext& ctx, int n);
+  Status WriteRender(StageContext& ctx, int n);
+
+  std::string VideoName(int n) const {
+    std::string base = EpisodeName(n) + "." + settings_.lang;
+    return preset_.name == "master" ? base + ".mp4" : base + "." + preset_.name + ".mp4";
+  }
+
+  fs::path root_;
+  Settings settings_;
+  RenderPreset preset_;
+  GenrePack pack_;
+  std::string pack_hash_;
+  Builder& builder_;
+  const BuildRequest& request_;
+  size_t until_index_ = 0;
+};
+
+bool SeriesBuild::Wanted(const std::string& kind) const {
+  const auto& kinds = StageKinds();
+  size_t i = static_cast<size_t>(std::find(kinds.begin(), kinds.end(), kind) - kinds.begin());
+  return i <= until_index_;
+}
+
+Status SeriesBuild::Stage(StageSpec spec, BuildSummary& summary) {
+  StageReport r = builder_.Run(spec);
+  if (r.outcome == StageOutcome::kRan) {
+    ++summary.ran;
+    std::string items;
+    if (r.items_made + r.items_reused > 0)
+      items = "  " + std::to_string(r.items_made) + " made, " + std::to_string(r.items_reused) + " reused";
+    char name[40];
+    std::snprintf(name, sizeof name, "%-20s", spec.name.c_str());
+    Say("  ran   " + std::string(name) + " " + FormatSeconds(r.seconds) + items + "  (" + r.reason + ")");
+  } else if (r.outcome == StageOutcome::kFailed) {
+    Say("  FAIL  " + spec.name);
+  } else if (request_.options.explain) {
+    Say("  skip  " + spec.name + ": " + r.reason);
+  }
+  summary.reports.push_back(r);
+  if (r.outcome == StageOutcome::kFailed) {
+    Error e;
+    e.code = r.error_code;
+    e.message = "stage " + spec.name + " failed: " + r.error;
+    return e;
+  }
+  return {};
+}
+
+Status SeriesBuild::Run(BuildSummary& summary) {
+  const auto& kinds = StageKinds();
+  until_index_ = request_.until.empty() ? kinds.size() - 1
+                                        : static_cast<size_t>(std::find(kinds.begin(), kinds.end(), request_.until) - kinds.begin());
+  Json pack_settings = {{"genre", settings_.genre}, {"lang", settings_.lang}, {"pack", pack_hash_}, {"seed", settings_.seed}};
+
+  StageSpec bible;
+  bible.name = "bible";
+  bible.kind = "bible";
+  bible.settings = pack_settings;
+  bible.settings["idea"] = settings_.idea;
+  bible.settings["title"] = settings_.title;
+  bible.run = [this](StageContext& ctx) -> Status {
+    RW_ASSIGN(Bible b, WriteBible(settings_, pack_));
+    return ctx.Write(kBibleFile, ToYaml(b));
+  };
+  RW_TRY(Stage(bible, summary));
+  if (!Wanted("arc")) return {};
+
+  StageSpec arc;
+  arc.name = "arc";
+  arc.kind = "arc";
+  arc.deps = {"bible"};
+  arc.settings = pack_settings;
+  arc.settings["episodes"] = settings_.episodes;
+  arc.run = [this](StageContext& ctx) -> Status {
+    RW_ASSIGN(Bible b, Load<Bible>(root_, kBibleFile));
+    return ctx.Write(kArcFile, ToYaml(WriteArc(settings_, b, pack_)));
+  };
+  RW_TRY(Stage(arc, summary));
+
+  std::vector<int> episodes = request_.episodes;
+  if (episodes.empty())
+    for (int i = 1; i <= settings_.episodes; ++i) episodes.push_back(i);
+  for (int n : episodes) {
+    if (n < 1 || n > settings_.episodes)
+      return BadInput(std::to_string(n), "no such episode; the series has episodes 1 to " + std::to_string(settings_.episodes));
+  }
+  for (int n : episodes) {
+    if (!Wanted("beats")) break;
+    RW_TRY(Episode(n, summary));
+  }
+  return {};
+}
+
+Status SeriesBuild::Episode(int n, BuildSummary& summary) {
+  std::string ep = EpisodeName(n);
+  auto spec = [&](const std::string& kind, std::vector<std::string> deps) {
+    StageSpec s;
+    s.name = ep + "/" + kind;
+    s.kind = kind;
+    s.deps = std::move(deps);
+    return s;
+  };
+
+  StageSpec beats = spec("beats", {"bible", "arc"});
+  beats.settings = {{"episode", n}, {"seed", settings_.seed}, {"pack", pack_hash_}, {"rhythm", Json::parse(CanonicalJson(settings_.rhythm))}};
+  beats.run = [this, n](StageContext& ctx) -> Status {
+    RW_ASSIGN(Bible b, Load<Bible>(root_, kBibleFile));
+    RW_ASSIGN(Arc a, Load<Arc>(root_, kArcFile));
+    return ctx.Write(Ep(n, kBeatsFile), ToYaml(WriteBeats(settings_, b, a, n, pack_)));
+  };
+  RW_TRY(Stage(beats, summary));
+  if (!Wanted("script")) return {};
+
+  StageSpec script = spec("script", {"bible", ep + "/beats"});
+  script.settings = {{"seed", settings_.seed}, {"pack", pack_hash_}};
+  script.run = [this, n](StageContext& ctx) -> Status {
+    RW_ASSIGN(Bible b, Load<Bible>(root_, kBibleFile));
+    RW_ASSIGN(Beats bt, Load<Beats>(root_, Ep(n, kBeatsFile)));
+    return ctx.Write(Ep(n, kScriptFile), WriteScript(settings_, b, bt, pack_));
+  };
+  RW_TRY(Stage(script, summary));
+  if (!Wanted("voice")) return {};
+
+  StageSpec voice = spec("voice", {"bible", ep + "/script"});
+  voice.run = [this, n](StageContext& ctx) { return WriteVoice(ctx, n); };
+  RW_TRY(Stage(voice, summary));
+  if (!Wanted("shots")) return {};
+
+  StageSpec shots = spec("shots", {"bible", ep + "/beats", ep + "/script", ep + "/voice"});
+  shots.settings = {{"fps", settings_.format.fps}, {"seed", settings_.seed}};
+  shots.run = [this, n](StageContext& ctx) { return WriteShots(ctx, n); };
+  RW_TRY(Stage(shots, summary));
+  if (!Wanted("timeline")) return {};
+
+  StageSpec timeline = spec("timeline", {"bible", ep + "/beats", ep + "/shots", ep + "/voice"});
+  timeline.settings = {{"format", Json::parse(CanonicalJson(settings_.format))}};
+  timeline.run = [this, n](StageContext& ctx) { return WriteTimeline(ctx, n); };
+  RW_TRY(Stage(timeline, summary));
+  if (!Wanted("subtitles")) return {};
+
+  StageSpec subtitles = spec("subtitles", {ep + "/timeline"});
+  subtitles.settings = {{"lang", settings_.lang}};
+  subtitles.run = [this, n](StageContext& ctx) { return WriteSubtitles(ctx, n); };
+  RW_TRY(Stage(subtitles, summary));
+  if (!Wanted("frames")) return {};
+  StageSpec frames = spec("frames", {"bible", ep + "/shots"});
+  frames.settings = {{"width", preset_.width}, {"height", preset_.height}};
+  frames.run = [this, n](StageContext& ctx) { return WriteFrames(ctx, n); };
+  RW_TRY(Stage(frames, summary));
+  if (!Wanted("clips")) return {};
+
+  StageSpec clips = spec("clips", {ep + "/frames", ep + "/shots"});
+  clips.settings = {{"width", preset_.width}, {"height", preset_.height}, {"fps", settings_.format.fps}};
+  clips.run = [this, n](StageContext& ctx) { return WriteClips(ctx, n); };
+  RW_TRY(Stage(clips, summary));
+  if (!Wanted("render")) return {};
+
+
+  StageSpec render = spec("render", {ep + "/timeline", ep + "/clips", ep + "/voice", ep + "/subtitles"});
+  render.name = ep + "/render-" + preset_.name;
+  render.settings = {{"preset", preset_.name},
+                     {"width", preset_.width},
+                     {"height", preset_.height},
+                     {"fps", preset_.fps},
+                     {"video_bitrate", preset_.video_bitrate},
+                     {"max_bitrate", preset_.max_bitrate},
+                     {"gop_seconds", preset_.gop_seconds},
+                     {"audio_bitrate", preset_.audio_bitrate},
+                     {"x264_preset", preset_.x264_preset}};
+  render.run = [this, n](StageContext& ctx) { return WriteRender(ctx, n); };
+  return Stage(render, summary);
+}
+
+Status SeriesBuild::WriteVoice(StageContext& ctx, int n) {
+  RW_ASSIGN(Bible bible, Load<Bible>(root_, kBibleFile));
+  RW_ASSIGN(Screenplay script, LoadScript(root_, n));
+  std::string script_path = (root_ / Ep(n, kScriptFile)).string();
+  RW_TRY(CheckCues(script, bible, script_path));
+  std::vector<ScriptUnit> units = ScriptUnits(script);
+  int64_t total = std::count_if(units.begin(), units.end(), [](const ScriptUnit& u) { return u.kind == ScriptUnit::Kind::kDialogue; });
+  Progress progress(EpisodeName(n) + " voice", total);
+  VoiceTrack track;
+  int index = 0;
+  for (const auto& u : units) {
+    if (u.kind != ScriptUnit::Kind::kDialogue) continue;
+    const Character* c = bible.FindCharacterByName(u.character);
+    char id[32];
+    std::snprintf(id, sizeof id, "L%03d", ++index);
+    std::string rel_wav = "voice/" + std::string(id) + ".wav";
+    std::string rel = Ep(n, rel_wav);
+    std::string key = "voice/espeak/1:" + Sha256Hex(CanonicalJson(c->voice) + "\n" + u.text);
+    RW_ASSIGN(bool restored, ctx.Restore(key, rel));
+    if (!restored) {
+      auto pcm = SpeakLine(c->voice, u.text);
+      if (!pcm.ok()) {
+        Error e = pcm.error();
+        e.where = script_path + ":" + std::to_string(u.line);
+        e.message = "cannot voice this line: " + e.message;
+        return e;
+      }
+      RW_TRY(WriteWav(ctx.OutputPath(rel), *pcm));
+      RW_TRY(ctx.Remember(key, rel));
+    }
+    RW_ASSIGN(Pcm pcm, ReadWav(ctx.Abs(rel)));  // a person's recording, when they dropped one in
+    VoiceLine line;
+    line.id = id;
+    line.character = c->id;
+    line.text = u.text;
+    line.wav = rel_wav;
+    line.samples = pcm.Frames();
+    line.duration_s = pcm.Seconds();
+    track.sample_rate = pcm.sample_rate;
+    track.lines.push_back(line);
+    progress.Add();
+  }
+  progress.Finish();
+  return ctx.Write(Ep(n, kVoiceFile), ToYaml(track));
+}
+
+Status SeriesBuild::WriteShots(StageContext& ctx, int n) {
+  RW_ASSIGN(Bible bible, Load<Bible>(root_, kBibleFile));
+  RW_ASSIGN(Beats beats, Load<Beats>(root_, Ep(n, kBeatsFile)));
+  RW_ASSIGN(Screenplay script, LoadScript(root_, n));
+  RW_ASSIGN(VoiceTrack voice, Load<VoiceTrack>(root_, Ep(n, kVoiceFile)));
+  std::vector<ShotUnit> units;
+  size_t line = 0;
+  std::map<std::string, std::string> beat_location;
+  for (const auto& b : beats.beats) beat_location[b.id] = b.location;
+  for (const auto& u : ScriptUnits(script)) {
+    ShotUnit s;
+    s.beat = u.beat;
+    const Location* loc = LocationForScene(bible, u.scene, beat_location[u.beat]);
+    s.location = loc ? loc->id : (bible.locations.empty() ? "" : bible.locations[0].id);
+    s.text = u.text;
+    if (u.kind == ScriptUnit::Kind::kDialogue) {
+      if (line >= voice.lines.size())
+        return Failed("voice/lines.yaml has fewer lines than the script; build again to re-voice", (root_ / Ep(n, kVoiceFile)).string());
+      const VoiceLine& v = voice.lines[line++];
+      s.dialogue = true;
+      s.speaker = v.character;
+      s.line = v.id;
+      s.parenthetical = u.parenthetical;
+      s.seconds = v.duration_s;
+    } else {
+      s.seconds = ActionShotSeconds(u.text);
+    }
+    units.push_back(std::move(s));
+  }
+  Shots shots = PlanShots(n, bible, beats, units, settings_.format.fps, static_cast<uint64_t>(settings_.seed));
+  return ctx.Write(Ep(n, kShotsFile), ToYaml(shots));
+}
+
+Status SeriesBuild::WriteFrames(StageContext& ctx, int n) {
+  RW_ASSIGN(Bible bible, Load<Bible>(root_, kBibleFile));
+  RW_ASSIGN(Shots shots, Load<Shots>(root_, Ep(n, kShotsFile)));
+  Progress progress(EpisodeName(n) + " frames", static_cast<int64_t>(shots.shots.size()));
+  for (const auto& shot : shots.shots) {
+    PanelSpec spec;
+    spec.width = preset_.width;
+    spec.height = preset_.height;
+    spec.shot_id = shot.id;
+    spec.type = shot.type;
+    spec.move = shot.move;
+    if (const Location* l = bible.FindLocation(shot.location)) {
+      spec.location_name = l->name;
+      spec.location_kind = l->kind;
+      spec.interior = l->interior;
+      spec.time = l->time;
+      spec.location_palette = l->palette;
+    }
+    for (const auto& id : shot.cast) {
+      const Character* c = bible.FindCharacter(id);
+      if (!c) continue;
+      spec.cast.push_back({c->id, c->name, c->gender, c->age, c->palette, c->look, id == shot.speaker});
+    }
+    spec.caption = shot.caption;
+    spec.label = shot.id + " · " + EnumName(shot.type) + " · " + EnumName(shot.move) + " · " + FormatSeconds(shot.duration_s);
+    spec.seed = shot.seed;
+    Json key_doc = {{"shot", shot.id}, {"type", EnumName(shot.type)}, {"move", EnumName(shot.move)},
+                    {"w", spec.width}, {"h", spec.height}, {"loc", spec.location_name}, {"kind", spec.location_kind},
+                    {"interior", spec.interior}, {"time", spec.time}, {"loc_palette", spec.location_palette},
+                    {"caption", spec.caption}, {"label", spec.label}, {"seed", spec.seed}};
+    for (const auto& c : spec.cast)
+      key_doc["cast"].push_back({c.id, c.name, c.gender, c.age, c.palette, c.look, c.speaking});
+    std::string rel = Ep(n, "frames/" + shot.id + ".png");
+    std::string key = "frame/painter/1:" + Sha256Hex(key_doc.dump());
+    RW_ASSIGN(bool restored, ctx.Restore(key, rel));
+    if (!restored) {
+      RW_ASSIGN(Image panel, PaintPanel(spec));
+      RW_TRY(WritePng(ctx.OutputPath(rel), panel));
+      RW_TRY(ctx.Remember(key, rel));
+    }
+    progress.Add();
+  }
+  return {};
+}
+
+Status SeriesBuild::WriteClips(StageContext& ctx, int n) {
+  RW_ASSIGN(Shots shots, Load<Shots>(root_, Ep(n, kShotsFile)));
+  const int fps = settings_.format.fps;
+  int64_t total_frames = 0;
+  for (const auto& s : shots.shots) total_frames += std::max<int64_t>(1, std::llround(s.duration_s * fps));
+  Progress progress(EpisodeName(n) + " clips", total_frames);
+  Image frame(preset_.width, preset_.height);
+  for (const auto& shot : shots.shots) {
+    int frames = static_cast<int>(std::max<int64_t>(1, std::llround(shot.duration_s * fps)));
+    std::string still_rel = Ep(n, "frames/" + shot.id + ".png");
+    std::string still_hash = builder_.HashOf(still_rel);
+    if (still_hash.empty())
+      return Failed("the frame for " + shot.id + " is missing; build again to repaint it", (root_ / still_rel).string());
+    std::string rel = Ep(n, "clips/" + shot.id + ".mp4");
+    Json key_doc = {{"still", still_hash}, {"move", EnumName(shot.move)}, {"frames", frames}, {"fps", fps},
+                    {"w", preset_.width}, {"h", preset_.height}};
+    std::string key = "clip/motion/1:" + Sha256Hex(key_doc.dump());
+    RW_ASSIGN(bool restored, ctx.Restore(key, rel));
+    if (!restored) {
+      RW_ASSIGN(Image still, ReadPng(root_ / still_rel));
+      Motion motion(still, shot.move, preset_.width, preset_.height, frames);
+      RW_ASSIGN(auto writer, VideoWriter::Open(ctx.OutputPath(rel), preset_.width, preset_.height, fps, ClipEncodeOptions{}));
+      for (int i = 0; i < frames; ++i) {
+        motion.Render(i, &frame);
+        RW_TRY(writer->Write(frame));
+        progress.Add();
+      }
+      RW_TRY(writer->Finish());
+      RW_TRY(ctx.Remember(key, rel));
+    } else {
+      progress.Add(frames);
+    }
+  }
+  return {};
+}
+
+Status SeriesBuild::WriteTimeline(StageContext& ctx, int n) {
+  RW_ASSIGN(Bible bible, Load<Bible>(root_, kBibleFile));
+  RW_ASSIGN(Beats beats, Load<Beats>(root_, Ep(n, kBeatsFile)));
+  RW_ASSIGN(Shots shots, Load<Shots>(root_, Ep(n, kShotsFile)));
+  RW_ASSIGN(VoiceTrack voice, Load<VoiceTrack>(root_, Ep(n, kVoiceFile)));
+  Timeline tl = BuildTimeline(EpisodeName(n), shots, voice, beats, bible, settings_.format, kLineLeadSeconds);
+  RW_TRY(ctx.Write(Ep(n, kTimelineFile), ToJson(tl).dump(2) + "\n"));
+  return ctx.Write(Ep(n, EpisodeName(n) + ".otio"), WriteOtio(tl));
+}
+
+Status SeriesBuild::WriteSubtitles(StageContext& ctx, int n) {
+  RW_ASSIGN(Timeline tl, LoadTimeline(root_, n));
+  SubtitleStyle style;
+  std::string base = EpisodeName(n) + "." + settings_.lang;
+  RW_TRY(ctx.Write(Ep(n, base + ".srt"), WriteSrt(tl.cues, style)));
+  RW_TRY(ctx.Write(Ep(n, base + ".vtt"), WriteVtt(tl.cues, style)));
+  return ctx.Write(Ep(n, base + ".ass"), WriteAss(tl.cues, style, settings_.title + " " + EpisodeName(n)));
+}
+
+Status SeriesBuild::WriteRender(StageContext& ctx, int n) {
+  RW_ASSIGN(Timeline tl, LoadTimeline(root_, n));
+  fs::path ass = root_ / Ep(n, EpisodeName(n) + "." + settings_.lang + ".ass");
+  Progress progress(EpisodeName(n) + " render", tl.frames);
+  RW_ASSIGN(RenderStats stats, RenderEpisode(tl, root_ / EpisodeDir(n), ass, preset_, ctx.OutputPath(Ep(n, VideoName(n))), &progress));
+  progress.Finish();
+  char line[160];
+  std::snprintf(line, sizeof line, "  %s render: %lld frames in %.1fs (%.1f fps), %.1f MB", EpisodeName(n).c_str(),
+                static_cast<long long>(stats.frames), stats.wall_seconds, stats.fps, stats.bytes / 1e6);
+  Say(line);
+  return {};
+}
+
+}  // namespace
+
+const std::vector<std::string>& StageKinds() {
+  static const std::vector<std::string> kKinds = {"bible", "arc", "beats", "script", "voice", "shots",
+                                                  "timeline", "subtitles", "frames", "clips", "render"};
+  return kKinds;
+}
+
+Status CheckSeries(const fs::path& root) {
+  RW_ASSIGN(Settings settings, LoadSettings(root));
+  std::error_code ec;
+  std::optional<Bible> bible;
+  if (fs::exists(root / kBibleFile, ec)) {
+    RW_ASSIGN(Bible b, Load<Bible>(root, kBibleFile));
+    bible = std::move(b);
+  }
+  if (fs::exists(root / kArcFile, ec)) RW_TRY(Load<Arc>(root, kArcFile));
+  for (int n = 1; n <= settings.episodes; ++n) {
+    if (fs::exists(root / Ep(n, kBeatsFile), ec)) RW_TRY(Load<Beats>(root, Ep(n, kBeatsFile)));
+    if (fs::exists(root / Ep(n, kScriptFile), ec)) {
+      RW_ASSIGN(Screenplay script, LoadScript(root, n));
+      if (bible) RW_TRY(CheckCues(script, *bible, (root / Ep(n, kScriptFile)).string()));
+    }
+    if (fs::exists(root / Ep(n, kShotsFile), ec)) RW_TRY(Load<Shots>(root, Ep(n, kShotsFile)));
+  }
+  return {};
+}
+
+Result<BuildSummary> BuildSeries(const fs::path& root, const BuildRequest& request) {
+  auto started = std::chrono::steady_clock::now();
+  RW_ASSIGN(Settings settings, LoadSettings(root));
+  RW_ASSIGN(RenderPreset preset, FindPreset(request.preset.empty() ? settings.preset : request.preset));
+  if (!request.until.empty() && std::find(StageKinds().begin(), StageKinds().end(), request.until) == StageKinds().end()) {
+    std::string names;
+    for (const auto& k : StageKinds()) names += (names.empty() ? "" : ", ") + k;
+    return BadInput("--until", "'" + request.until + "' is not a stage; stages are: " + names);
+  }
+  RW_ASSIGN(auto lock, SeriesLock::Acquire(root / kStateDir));
+  SweepTempFiles(root);
+  RW_TRY(CheckSeries(root));
+
+  fs::path genres = DataDir() / "genres";
+  RW_ASSIGN(GenrePack pack, LoadGenrePack(genres, settings.genre, settings.lang));
+  RW_ASSIGN(auto ledger, Ledger::Open(root / kStateDir / "ledger.sqlite"));
+  ContentStore store(root / kStateDir / "cache");
+  Builder builder(root, *ledger, store, request.options);
+  std::string pack_hash = builder.HashOf((genres / settings.genre / settings.lang / "pack.yaml").string());
+
+  BuildSummary summary;
+  SeriesBuild build(root, settings, preset, std::move(pack), pack_hash, builder, request);
+  RW_TRY(build.Run(summary));
+
+  std::vector<int> episodes = request.episodes;
+  if (episodes.empty())
+    for (int i = 1; i <= settings.episodes; ++i) episodes.push_back(i);
+  std::error_code ec;
+  for (int n : episodes) {
+    EpisodeSummary e;
+    e.number = n;
+    if (auto tl = LoadTimeline(root, n); tl.ok()) {
+      e.seconds = tl->Seconds();
+      e.shots = static_cast<int>(tl->video.size());
+      e.lines = static_cast<int>(tl->dialogue.size());
+    }
+    std::string base = EpisodeName(n) + "." + settings.lang;
+    std::string video = preset.name == "master" ? base + ".mp4" : base + "." + preset.name + ".mp4";
+    for (const auto& f : {video, base + ".srt", base + ".ass", EpisodeName(n) + ".otio"})
+      if (fs::exists(root / Ep(n, f), ec)) e.files.push_back(Ep(n, f));
+    summary.episodes.push_back(e);
+  }
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return summary;
+}
+
+}  // namespace rw

@@ -1,0 +1,37 @@
+// AssBurner: renders an ASS script with libass and blends it onto yuv420p frames. Private to
+// post/.
+//
+// libass hands back a list of ASS_Image: 8-bit coverage bitmaps, each with one RGBA colour
+// (alpha byte 0 = opaque). Each is blended in list order (shadow, outline, glyph) straight onto
+// the Y, U and V planes, the way FFmpeg's vf_subtitles blends them: the colour is converted once
+// to limited-range BT.709 YCbCr, luma is blended per pixel, and chroma per 2×2 block with the
+// block's mean coverage. Working in YUV avoids converting every frame to RGB and back.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+
+#include "base/result.h"
+#include "post/ff_util.h"
+
+namespace rw::ff {
+
+class AssBurner {
+ public:
+  // Loads `ass_file` and prepares a renderer for width×height frames. An empty file has no
+  // events and yields a burner that draws nothing.
+  static Result<std::unique_ptr<AssBurner>> Open(const std::filesystem::path& ass_file, int width, int height);
+
+  // Blends the subtitles visible at `ms` onto `frame` (yuv420p, width×height, writable).
+  void Burn(AVFrame* frame, int64_t ms);
+
+ private:
+  AssBurner() = default;
+
+  AssLibraryPtr library_;
+  AssRendererPtr renderer_;
+  AssTrackPtr track_;  // null: nothing to draw
+};
+
+}  // namespace rw::ff

@@ -1,0 +1,367 @@
+#include "post/render.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <system_error>
+#include <vector>
+
+#include "base/file.h"
+#include "base/wav.h"
+#include "post/ff_ass.h"
+#include "post/ff_clip_reader.h"
+#include "post/ff_util.h"
+
+extern "C" {
+#include <libavutil/channel_layout.h>
+#include <libavutil/mathematics.h>
+#include <libavutil/opt.h>
+}
+
+namespace rw {
+
+namespace {
+
+constexpr int kSampleRate = 48000;
+
+// Removes the temp file on every way out except a committed one. Declared before the muxer so
+// the muxer (and its open file) goes first.
+class TempFile {
+ public:
+  explicit TempFile(std::filesystem::path path) : path_(std::move(path)) {}
+  ~TempFile() {
+    if (committed_) return;
+    std::error_code ec;
+    std::filesystem::remove(path_, ec);
+  }
+  const std::filesystem::path& path() const { return path_; }
+  void MarkCommitted() { committed_ = true; }
+
+ private:
+  std::filesystem::path path_;
+  bool committed_ = false;
+};
+
+// Dialogue lines resampled to 48 kHz and placed on the output's sample axis.
+class DialogueMix {
+ public:
+  Status Load(const Timeline& timeline, const std::filesystem::path& episode_dir) {
+    const int timeline_rate = timeline.sample_rate > 0 ? timeline.sample_rate : kSampleRate;
+    for (const TimelineAudio& entry : timeline.dialogue) {
+      const std::filesystem::path file = episode_dir / entry.wav;
+      const std::string where = file.string();
+      auto pcm = ReadWav(file);
+      if (!pcm.ok()) {
+        Error e = pcm.error();
+        e.message = "dialogue line " + entry.line + ": " + e.message;
+        if (e.where.empty()) e.where = where;
+        return e;
+      }
+      Line line;
+      line.channels = pcm->channels;
+      line.start = av_rescale(entry.start_sample, kSampleRate, timeline_rate);
+      if (pcm->sample_rate == kSampleRate) {
+        line.samples = std::move(pcm->samples);
+      } else {
+        RW_ASSIGN(line.samples, Resample(*pcm, where));
+      }
+      if (entry.samples > 0) {
+        size_t limit = static_cast<size_t>(av_rescale(entry.samples, kSampleRate, timeline_rate)) * line.channels;
+        if (line.samples.size() > limit) line.samples.resize(limit);
+      }
+      lines_.push_back(std::move(line));
+    }
+    return {};
+  }
+
+  // Sums the lines over output samples [from, from + n) into `stereo` (interleaved L/R, zeroed
+  // here first).
+  void Mix(int64_t from, int n, std::vector<int32_t>& stereo) const {
+    std::fill(stereo.begin(), stereo.begin() + 2 * n, 0);
+    for (const Line& line : lines_) {
+      const int64_t frames = static_cast<int64_t>(line.samples.size()) / line.channels;
+      const int64_t begin = std::max(from, line.start), end = std::min(from + n, line.start + frames);
+      for (int64_t s = begin; s < end; ++s) {
+        const int16_t* src = line.samples.data() + (s - line.start) * line.channels;
+        int32_t* dst = stereo.data() + 2 * (s - from);
+        dst[0] += src[0];
+        dst[1] += src[line.channels - 1];  // mono: the same sample on both channels
+      }
+    }
+  }
+
+ private:
+  struct Line {
+    int64_t start = 0;  // in 48 kHz samples
+    int channels = 1;
+    std::vector<int16_t> samples;  // interleaved, 48 kHz
+  };
+
+  static Result<std::vector<int16_t>> Resample(const Pcm& pcm, const std::string& where) {
+    AVChannelLayout layout;
+    av_channel_layout_default(&layout, pcm.channels);
+    SwrContext* raw = nullptr;
+    int rc = swr_alloc_set_opts2(&raw, &layout, AV_SAMPLE_FMT_S16, kSampleRate, &layout, AV_SAMPLE_FMT_S16,
+                                 pcm.sample_rate, 0, nullptr);
+    ff::SwrPtr swr(raw);
+    if (rc < 0) return ff::AvError(rc, "cannot set up resampling to 48 kHz", where);
+    rc = swr_init(swr.get());
+    if (rc < 0) return ff::AvError(rc, "cannot set up resampling to 48 kHz", where);
+    const int in_frames = static_cast<int>(pcm.Frames());
+    const int capacity = swr_get_out_samples(swr.get(), in_frames) + 64;
+    std::vector<int16_t> out(static_cast<size_t>(capacity) * pcm.channels);
+    uint8_t* out_planes[1] = {reinterpret_cast<uint8_t*>(out.data())};
+    const uint8_t* in_planes[1] = {reinterpret_cast<const uint8_t*>(pcm.samples.data())};
+    int got = swr_convert(swr.get(), out_planes, capacity, in_planes, in_frames);
+    if (got < 0) return ff::AvError(got, "cannot resample to 48 kHz", where);
+    out_planes[0] = reinterpret_cast<uint8_t*>(out.data() + static_cast<size_t>(got) * pcm.channels);
+    int tail = swr_convert(swr.get(), out_planes, capacity - got, nullptr, 0);
+    if (tail < 0) return ff::AvError(tail, "cannot resample to 48 kHz", where);
+    out.resize(static_cast<size_t>(got + tail) * pcm.channels);
+    return out;
+  }
+
+  std::vector<Line> lines_;
+};
+
+Result<ff::EncodedStream> AddAacStream(AVFormatContext* out, int bitrate, const std::string& where) {
+  const AVCodec* codec = avcodec_find_encoder_by_name("aac");
+  if (codec == nullptr) return Failed("this FFmpeg has no native aac encoder", where);
+  ff::EncodedStream enc;
+  enc.codec.reset(avcodec_alloc_context3(codec));
+  if (!enc.codec) return Failed("out of memory creating the AAC encoder", where);
+  AVCodecContext* c = enc.codec.get();
+  c->sample_fmt = AV_SAMPLE_FMT_FLTP;
+  c->sample_rate = kSampleRate;
+  AVChannelLayout stereo = AV_CHANNEL_LAYOUT_STEREO;
+  int rc = av_channel_layout_copy(&c->ch_layout, &stereo);
+  if (rc < 0) return ff::AvError(rc, "cannot set the stereo layout", where);
+  c->bit_rate = bitrate;
+  c->profile = FF_PROFILE_AAC_LOW;
+  c->time_base = AVRational{1, kSampleRate};
+  if (out->oformat->flags & AVFMT_GLOBALHEADER) c->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+  rc = avcodec_open2(c, codec, nullptr);
+  if (rc < 0) return ff::AvError(rc, "cannot open the AAC encoder", where);
+  enc.stream = avformat_new_stream(out, nullptr);
+  if (enc.stream == nullptr) return Failed("out of memory adding the audio stream", where);
+  enc.stream->time_base = c->time_base;
+  rc = avcodec_parameters_from_context(enc.stream->codecpar, c);
+  if (rc < 0) return ff::AvError(rc, "cannot copy the AAC parameters to the MP4 stream", where);
+  return enc;
+}
+
+void FillBlack(AVFrame* frame) {
+  for (int y = 0; y < frame->height; ++y) std::memset(frame->data[0] + y * frame->linesize[0], 16, frame->width);
+  for (int p = 1; p < 3; ++p) {
+    for (int y = 0; y < frame->height / 2; ++y) {
+      std::memset(frame->data[p] + y * frame->linesize[p], 128, frame->width / 2);
+    }
+  }
+}
+
+// Encodes the audio that goes with the video up to output sample `until`, in encoder-sized
+// frames; `final` also sends the short last frame.
+class AudioTrack {
+ public:
+  AudioTrack(ff::EncodedStream* enc, const DialogueMix* mix, int64_t total)
+      : enc_(enc), mix_(mix), total_(total) {}
+
+  Status Init(const std::string& where) {
+    frame_size_ = enc_->codec->frame_size > 0 ? enc_->codec->frame_size : 1024;
+    frame_ = ff::MakeFrame();
+    if (!frame_) return Failed("out of memory allocating an audio frame", where);
+    frame_->format = enc_->codec->sample_fmt;
+    frame_->sample_rate = kSampleRate;
+    frame_->nb_samples = frame_size_;
+    int rc = av_channel_layout_copy(&frame_->ch_layout, &enc_->codec->ch_layout);
+    if (rc < 0) return ff::AvError(rc, "cannot set the audio frame's layout", where);
+    rc = av_frame_get_buffer(frame_.get(), 0);
+    if (rc < 0) return ff::AvError(rc, "cannot allocate an audio frame", where);
+    scratch_.resize(static_cast<size_t>(frame_size_) * 2);
+    return {};
+  }
+
+  Status EncodeUntil(int64_t until, bool final, AVFormatContext* out, AVPacket* packet, const std::string& where) {
+    until = std::min(until, total_);
+    while (sent_ < until) {
+      int n = static_cast<int>(std::min<int64_t>(frame_size_, total_ - sent_));
+      if (n < frame_size_ && !final) break;  // only the very last frame may be short
+      if (sent_ + n > until && !final) break;
+      int rc = av_frame_make_writable(frame_.get());
+      if (rc < 0) return ff::AvError(rc, "cannot get a writable audio frame", where);
+      mix_->Mix(sent_, n, scratch_);
+      float* left = reinterpret_cast<float*>(frame_->data[0]);
+      float* right = reinterpret_cast<float*>(frame_->data[1]);
+      for (int i = 0; i < n; ++i) {
+        left[i] = static_cast<float>(std::clamp(scratch_[2 * i], -32768, 32767)) / 32768.0f;
+        right[i] = static_cast<float>(std::clamp(scratch_[2 * i + 1], -32768, 32767)) / 32768.0f;
+      }
+      frame_->nb_samples = n;
+      frame_->pts = sent_;
+      RW_TRY(ff::EncodeAndWrite(*enc_, frame_.get(), out, packet, where));
+      sent_ += n;
+    }
+    return {};
+  }
+
+ private:
+  ff::EncodedStream* enc_;
+  const DialogueMix* mix_;
+  int64_t total_;
+  int frame_size_ = 1024;
+  int64_t sent_ = 0;
+  ff::FramePtr frame_;
+  std::vector<int32_t> scratch_;
+};
+
+// Paints output frame k from the video track: the covering clip's frame scaled to the output
+// size, or black where no clip covers it. Opens each clip when its slot starts and closes it
+// when the slot ends, so at most one decoder is alive.
+class VideoTrack {
+ public:
+  VideoTrack(const Timeline& timeline, const std::filesystem::path& episode_dir, const RenderPreset& preset)
+      : episode_dir_(episode_dir), timeline_fps_(timeline.fps), out_fps_(preset.fps), width_(preset.width),
+        height_(preset.height) {
+    for (const TimelineVideo& v : timeline.video) {
+      if (v.frames > 0) clips_.push_back(&v);
+    }
+    std::stable_sort(clips_.begin(), clips_.end(),
+                     [](const TimelineVideo* a, const TimelineVideo* b) { return a->start_frame < b->start_frame; });
+  }
+
+  // `k` must increase from call to call; `frame` must be writable.
+  Status Paint(int64_t k, AVFrame* frame) {
+    const int64_t timeline_frame = av_rescale_rnd(k, timeline_fps_, out_fps_, AV_ROUND_DOWN);
+    while (next_ < clips_.size() && timeline_frame >= clips_[next_]->start_frame + clips_[next_]->frames) {
+      ++next_;
+      reader_.reset();
+    }
+    if (next_ >= clips_.size() || timeline_frame < clips_[next_]->start_frame) {
+      FillBlack(frame);
+      return {};
+    }
+    const TimelineVideo& clip = *clips_[next_];
+    const std::filesystem::path file = episode_dir_ / clip.clip;
+    Status painted = PaintClip(clip, file, k, frame);
+    if (!painted.ok()) {
+      Error e = painted.error();
+      e.message = "shot " + clip.shot + ": " + e.message;
+      if (e.where.empty()) e.where = file.string();
+      return e;
+    }
+    return {};
+  }
+
+ private:
+  Status PaintClip(const TimelineVideo& clip, const std::filesystem::path& file, int64_t k, AVFrame* frame) {
+    if (!reader_) {
+      RW_ASSIGN(reader_, ff::ClipReader::Open(file, file.string()));
+    }
+    const double seconds = static_cast<double>(k) / out_fps_ - static_cast<double>(clip.start_frame) / timeline_fps_;
+    RW_ASSIGN(const AVFrame* src, reader_->FrameAt(seconds));
+    // Returns the same context while the source size and format stay the same, else frees it
+    // and makes a new one.
+    SwsContext* sws = sws_getCachedContext(sws_.release(), src->width, src->height,
+                                           static_cast<AVPixelFormat>(src->format), width_, height_,
+                                           AV_PIX_FMT_YUV420P, SWS_BILINEAR, nullptr, nullptr, nullptr);
+    sws_.reset(sws);
+    if (!sws_) {
+      return Failed("cannot scale the clip's " + std::to_string(src->width) + "x" + std::to_string(src->height) +
+                        " frames to " + std::to_string(width_) + "x" + std::to_string(height_),
+                    file.string());
+    }
+    sws_scale(sws_.get(), src->data, src->linesize, 0, src->height, frame->data, frame->linesize);
+    return {};
+  }
+
+  std::filesystem::path episode_dir_;
+  int timeline_fps_, out_fps_, width_, height_;
+  std::vector<const TimelineVideo*> clips_;  // by start frame
+  size_t next_ = 0;                          // the clip being shown, or the next to show
+  std::unique_ptr<ff::ClipReader> reader_;   // open while clips_[next_] is on screen
+  ff::SwsPtr sws_;
+};
+
+}  // namespace
+
+Result<RenderStats> RenderEpisode(const Timeline& timeline, const std::filesystem::path& episode_dir,
+                                  const std::filesystem::path& ass_path, const RenderPreset& preset,
+                                  const std::filesystem::path& out_mp4, Progress* progress) {
+  const auto started = std::chrono::steady_clock::now();
+  const std::string where = out_mp4.string();
+  if (preset.width <= 0 || preset.height <= 0 || preset.width % 2 || preset.height % 2 || preset.fps <= 0) {
+    return BadInput(where, "render preset \"" + preset.name + "\" needs an even frame size and a positive fps");
+  }
+  if (timeline.frames <= 0 || timeline.fps <= 0) return BadInput(where, "the timeline is empty");
+  const int64_t frames = av_rescale(timeline.frames, preset.fps, timeline.fps);
+  const int64_t total_samples = av_rescale(frames, kSampleRate, preset.fps);
+
+  // Inputs first, so a bad WAV or subtitle file fails before any encoding.
+  DialogueMix mix;
+  RW_TRY(mix.Load(timeline, episode_dir));
+  std::unique_ptr<ff::AssBurner> subtitles;
+  if (!ass_path.empty()) {
+    RW_ASSIGN(subtitles, ff::AssBurner::Open(ass_path, preset.width, preset.height));
+  }
+
+  // Output.
+  if (out_mp4.has_parent_path()) RW_TRY(MakeDirs(out_mp4.parent_path()));
+  TempFile temp(TempPathFor(out_mp4));
+  RW_ASSIGN(ff::OutputFormatPtr out, ff::OpenMp4Output(temp.path().string()));
+  ff::H264Settings h264;
+  h264.width = preset.width;
+  h264.height = preset.height;
+  h264.fps = preset.fps;
+  h264.gop_frames = preset.fps * std::max(1, preset.gop_seconds);
+  h264.bitrate = preset.video_bitrate;
+  h264.max_bitrate = preset.max_bitrate;
+  h264.buffer_bits = 2 * preset.max_bitrate;
+  h264.x264_preset = preset.x264_preset;
+  RW_ASSIGN(ff::EncodedStream video, ff::AddH264Stream(out.get(), h264, where));
+  RW_ASSIGN(ff::EncodedStream audio, AddAacStream(out.get(), preset.audio_bitrate, where));
+  AVDictionary* mux_options = nullptr;
+  av_dict_set(&mux_options, "movflags", "+faststart", 0);
+  Status header = ff::WriteHeader(out.get(), temp.path().string(), &mux_options, where);
+  av_dict_free(&mux_options);
+  RW_TRY(header);
+
+  AudioTrack audio_track(&audio, &mix, total_samples);
+  RW_TRY(audio_track.Init(where));
+  RW_ASSIGN(ff::FramePtr work, ff::MakeVideoFrame(preset.width, preset.height, where));
+  ff::PacketPtr packet = ff::MakePacket();
+  if (!packet) return Failed("out of memory allocating a packet", where);
+
+  VideoTrack video_track(timeline, episode_dir, preset);
+  for (int64_t k = 0; k < frames; ++k) {
+    int rc = av_frame_make_writable(work.get());
+    if (rc < 0) return ff::AvError(rc, "cannot get a writable frame", where);
+    RW_TRY(video_track.Paint(k, work.get()));
+    if (subtitles) subtitles->Burn(work.get(), k * 1000 / preset.fps);
+
+    work->pts = k;
+    RW_TRY(ff::EncodeAndWrite(video, work.get(), out.get(), packet.get(), where));
+    RW_TRY(audio_track.EncodeUntil(av_rescale(k + 1, kSampleRate, preset.fps), false, out.get(), packet.get(), where));
+    if (progress != nullptr) progress->Set(k + 1);
+  }
+
+  RW_TRY(audio_track.EncodeUntil(total_samples, true, out.get(), packet.get(), where));
+  RW_TRY(ff::EncodeAndWrite(video, nullptr, out.get(), packet.get(), where));
+  RW_TRY(ff::EncodeAndWrite(audio, nullptr, out.get(), packet.get(), where));
+  int rc = av_write_trailer(out.get());
+  if (rc < 0) return ff::AvError(rc, "cannot finish the MP4 (moving the index to the front)", where);
+  rc = avio_closep(&out->pb);
+  if (rc < 0) return ff::AvError(rc, "cannot close the MP4", where);
+  out.reset();
+  RW_TRY(CommitTempFile(temp.path(), out_mp4));
+  temp.MarkCommitted();
+
+  RenderStats stats;
+  stats.frames = frames;
+  stats.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  stats.fps = stats.wall_seconds > 0 ? static_cast<double>(frames) / stats.wall_seconds : 0;
+  std::error_code ec;
+  stats.bytes = static_cast<int64_t>(std::filesystem::file_size(out_mp4, ec));
+  return stats;
+}
+
+}  // namespace rw

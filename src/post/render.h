@@ -1,0 +1,48 @@
+// RenderEpisode: one episode's timeline → a delivery MP4 (formats.md §6), in-process with the
+// FFmpeg libraries and libass.
+//
+// Video: the timeline's video track, each clip (an MP4 path relative to the episode folder)
+// decoded and scaled to the preset size (bilinear; frame sizes need not match the preset). A clip
+// shorter than its slot holds its last frame, a longer one is cut, a frame no clip covers is
+// black. Clip frames are picked by timestamp (the latest frame at or before the output frame's
+// time), so a clip at another frame rate is retimed rather than slowed. The ASS subtitles in
+// `ass_path` (empty path or an empty file: none) are rendered by libass at the output size, with
+// fonts from fontconfig and "Noto Sans CJK SC" as the default family, and blended onto each
+// frame. Encoded with libx264: High profile, yuv420p, BT.709 tags, the preset's fps, VBR at
+// preset bitrate capped at max_bitrate (buffer 2 × max), closed GOP of fps × gop_seconds frames,
+// 2 B-frames.
+//
+// Audio: the dialogue WAVs of `timeline.dialogue`, each placed at its start_sample (in
+// timeline.sample_rate units) and cut to its `samples` length when that is set, resampled to
+// 48 kHz when needed, mono duplicated to both channels, summed and clipped to the int16 range;
+// encoded AAC-LC stereo 48 kHz at preset.audio_bitrate with FFmpeg's native "aac" encoder.
+// Silence fills the rest, so audio lasts exactly as long as the video.
+//
+// Output: exactly timeline.frames frames (when timeline.fps equals preset.fps; otherwise the same
+// duration at the preset's fps), in an MP4 with movflags +faststart (moov before mdat). Written to
+// a temp file beside `out_mp4` and renamed into place only when complete. Errors name the clip,
+// WAV or subtitle file that failed. `progress`, when given, advances once per frame.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+
+#include "base/progress.h"
+#include "base/result.h"
+#include "post/presets.h"
+#include "schema/timeline.h"
+
+namespace rw {
+
+struct RenderStats {
+  int64_t frames = 0;
+  double wall_seconds = 0;
+  double fps = 0;     // frames / wall_seconds
+  int64_t bytes = 0;  // size of the finished MP4
+};
+
+Result<RenderStats> RenderEpisode(const Timeline& timeline, const std::filesystem::path& episode_dir,
+                                  const std::filesystem::path& ass_path, const RenderPreset& preset,
+                                  const std::filesystem::path& out_mp4, Progress* progress);
+
+}  // namespace rw

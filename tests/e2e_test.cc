@@ -1,0 +1,228 @@
+// End-to-end: the `reelwright` binary makes a tiny series, and independent tools (ffprobe,
+// ffmpeg's volumedetect) check what it rendered.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <string>
+
+#include "base/file.h"
+#include "base/hash.h"
+
+namespace rw {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Outcome {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string Quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+Outcome Exec(const std::string& command) {
+  static int counter = 0;
+  fs::path err_file = fs::temp_directory_path() / ("rw_e2e_err_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
+  Outcome r;
+  FILE* p = ::popen((command + " 2>" + Quote(err_file.string())).c_str(), "r");
+  if (!p) return r;
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+  int status = ::pclose(p);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  auto err = ReadFile(err_file);
+  if (err.ok()) r.err = *err;
+  fs::remove(err_file);
+  return r;
+}
+
+Outcome Reelwright(const std::string& args) { return Exec(std::string(RW_BINARY) + " " + args); }
+
+// Hash of every file of the series outside .reelwright.
+std::map<std::string, std::string> Snapshot(const fs::path& root) {
+  std::map<std::string, std::string> out;
+  for (auto& e : fs::recursive_directory_iterator(root)) {
+    std::string rel = fs::relative(e.path(), root).string();
+    if (rel.rfind(".reelwright", 0) == 0 || !e.is_regular_file()) continue;
+    out[rel] = Sha256Hex(*ReadFile(e.path()));
+  }
+  return out;
+}
+
+class E2E : public ::testing::Test {
+ protected:
+  static fs::path Dir(const std::string& name) {
+    fs::path d = fs::temp_directory_path() / ("rw_e2e_" + std::to_string(::getpid())) / name;
+    fs::remove_all(d);
+    fs::create_directories(d.parent_path());
+    return d;
+  }
+  static void TearDownTestSuite() { fs::remove_all(fs::temp_directory_path() / ("rw_e2e_" + std::to_string(::getpid()))); }
+
+  static Outcome New(const fs::path& dir, int episodes, int seed) {
+    return Reelwright("new " + Quote(dir.string()) +
+                      " --idea 'A disowned heiress returns as the investor who owns her family firm.'"
+                      " --genre revenge --lang en --episodes " + std::to_string(episodes) + " --seed " + std::to_string(seed));
+  }
+};
+
+TEST_F(E2E, OneEpisodeAtPreviewRendersAPlayableMp4) {
+  fs::path dir = Dir("one");
+  ASSERT_EQ(New(dir, 1, 7).code, 0);
+  Outcome build = Reelwright("build -q " + Quote(dir.string()) + " --preset preview");
+  ASSERT_EQ(build.code, 0) << build.err;
+  EXPECT_NE(build.out.find("ep001"), std::string::npos) << build.out;
+
+  fs::path ep = dir / "episodes/ep001";
+  fs::path mp4 = ep / "ep001.en.preview.mp4";
+  ASSERT_TRUE(fs::exists(mp4)) << build.out;
+  for (const char* f : {"beats.yaml", "script.fountain", "shots.yaml", "voice/lines.yaml", "timeline.json",
+                        "ep001.otio", "ep001.en.srt", "ep001.en.ass", "frames/S001.png", "clips/S001.mp4"})
+    EXPECT_TRUE(fs::exists(ep / f)) << f;
+
+  Outcome probe = Exec("ffprobe -v error -print_format json -show_streams -show_format " + Quote(mp4.string()));
+  ASSERT_EQ(probe.code, 0) << probe.err;
+  auto info = nlohmann::json::parse(probe.out);
+  nlohmann::json video, audio;
+  for (auto& s : info["streams"]) (s["codec_type"] == "video" ? video : audio) = s;
+  EXPECT_EQ(video["codec_name"], "h264");
+  EXPECT_EQ(video["profile"], "High");
+  EXPECT_EQ(video["pix_fmt"], "yuv420p");
+  EXPECT_EQ(video["width"], 540);
+  EXPECT_EQ(video["height"], 960);
+  EXPECT_EQ(video["r_frame_rate"], "30/1");
+  EXPECT_EQ(audio["codec_name"], "aac");
+  EXPECT_EQ(audio["profile"], "LC");
+  EXPECT_EQ(audio["sample_rate"], "48000");
+
+  auto timeline = nlohmann::json::parse(*ReadFile(ep / "timeline.json"));
+  double timeline_s = timeline["frames"].get<double>() / timeline["fps"].get<double>();
+  double duration = std::stod(info["format"]["duration"].get<std::string>());
+  EXPECT_NEAR(duration, timeline_s, 0.1);
+  EXPECT_GE(timeline_s, 60.0);
+  EXPECT_LE(timeline_s, 120.0);
+
+  // Audio is present and not silent.
+  Outcome vol = Exec("ffmpeg -hide_banner -nostats -i " + Quote(mp4.string()) + " -af volumedetect -vn -f null - ");
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(vol.err, m, std::regex("mean_volume: (-?[0-9.]+) dB"))) << vol.err;
+  EXPECT_GT(std::stod(m[1]), -45.0);
+
+  // +faststart: the moov box comes before mdat.
+  std::string head = ReadFile(mp4)->substr(0, 1 << 16);
+  size_t moov = head.find("moov"), mdat = head.find("mdat");
+  ASSERT_NE(moov, std::string::npos);
+  EXPECT_TRUE(mdat == std::string::npos || moov < mdat);
+
+  // A second build runs no stage.
+  Outcome again = Reelwright("build -q " + Quote(dir.string()) + " --preset preview");
+  ASSERT_EQ(again.code, 0) << again.err;
+  EXPECT_NE(again.out.find("Nothing to do"), std::string::npos) << again.out;
+}
+
+TEST_F(E2E, EditingOneLineRedoesOnlyThatEpisodeDownstream) {
+  fs::path dir = Dir("edit");
+  ASSERT_EQ(New(dir, 2, 3).code, 0);
+  Outcome first = Reelwright("build " + Quote(dir.string()) + " --until subtitles");
+  ASSERT_EQ(first.code, 0) << first.err;
+
+  fs::path script = dir / "episodes/ep002/script.fountain";
+  std::string text = *ReadFile(script);
+  // The first dialogue line: the line after the first character cue.
+  auto units = Reelwright("check " + Quote(dir.string()));
+  ASSERT_EQ(units.code, 0) << units.err;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(text, m, std::regex("\n\n([A-Z][A-Z .']+)\n([^\n(][^\n]*)\n")));
+  std::string edited = text;
+  edited.replace(static_cast<size_t>(m.position(2)), m[2].length(), "I wrote this line myself, and it stays.");
+  ASSERT_TRUE(WriteFileAtomic(script, edited).ok());
+  auto before = Snapshot(dir);
+
+  Outcome second = Reelwright("build " + Quote(dir.string()) + " --until subtitles");
+  ASSERT_EQ(second.code, 0) << second.err;
+  std::regex ran_re("ran +([^ ]+)");
+  std::vector<std::string> ran;
+  for (std::sregex_iterator it(second.err.begin(), second.err.end(), ran_re), end; it != end; ++it) ran.push_back((*it)[1]);
+  std::vector<std::string> expected = {"ep002/voice", "ep002/shots", "ep002/timeline", "ep002/subtitles"};
+  EXPECT_EQ(ran, expected) << second.err;
+  EXPECT_EQ(*ReadFile(script), edited);  // the edit is kept
+  std::string srt = *ReadFile(dir / "episodes/ep002/ep002.en.srt");
+  EXPECT_NE(srt.find("I wrote this line myself"), std::string::npos);
+  auto after = Snapshot(dir);
+  for (const auto& [path, hash] : before)
+    if (path.rfind("episodes/ep001", 0) == 0) {
+      EXPECT_EQ(after[path], hash) << path;
+    }
+  // Only one new voice line was synthesized; the rest came from the cache.
+  EXPECT_NE(second.err.find("1 made"), std::string::npos) << second.err;
+}
+
+TEST_F(E2E, SameSeedWritesIdenticalScriptsAndSubtitles) {
+  fs::path a = Dir("seed_a"), b = Dir("seed_b");
+  ASSERT_EQ(New(a, 2, 11).code, 0);
+  ASSERT_EQ(New(b, 2, 11).code, 0);
+  ASSERT_EQ(Reelwright("build -q " + Quote(a.string()) + " --until subtitles").code, 0);
+  ASSERT_EQ(Reelwright("build -q " + Quote(b.string()) + " --until subtitles").code, 0);
+  for (const char* f : {"bible.yaml", "arc.yaml", "episodes/ep001/beats.yaml", "episodes/ep001/script.fountain",
+                        "episodes/ep002/script.fountain", "episodes/ep001/ep001.en.srt", "episodes/ep002/ep002.en.srt",
+                        "episodes/ep001/shots.yaml"}) {
+    auto x = ReadFile(a / f), y = ReadFile(b / f);
+    ASSERT_TRUE(x.ok() && y.ok()) << f;
+    EXPECT_EQ(*x, *y) << f;
+  }
+  fs::path c = Dir("seed_c");
+  ASSERT_EQ(New(c, 1, 12).code, 0);
+  ASSERT_EQ(Reelwright("build -q " + Quote(c.string()) + " --until script").code, 0);
+  EXPECT_NE(*ReadFile(a / "episodes/ep001/script.fountain"), *ReadFile(c / "episodes/ep001/script.fountain"));
+}
+
+TEST_F(E2E, MalformedBeatsGiveFileAndLineAndChangeNothing) {
+  fs::path dir = Dir("bad");
+  ASSERT_EQ(New(dir, 1, 5).code, 0);
+  ASSERT_EQ(Reelwright("build -q " + Quote(dir.string()) + " --until subtitles").code, 0);
+  fs::path beats = dir / "episodes/ep001/beats.yaml";
+  std::string text = *ReadFile(beats);
+  size_t at = text.find("target_s:", text.find("target_s:") + 1);  // the second beat
+  ASSERT_NE(at, std::string::npos);
+  size_t eol = text.find('\n', at);
+  text.replace(at, eol - at, "target_s: soon");
+  int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(at), '\n'));
+  ASSERT_TRUE(WriteFileAtomic(beats, text).ok());
+  auto before = Snapshot(dir);
+
+  Outcome r = Reelwright("build " + Quote(dir.string()));
+  EXPECT_EQ(r.code, 2);
+  std::string where = beats.string() + ":" + std::to_string(line) + ":";
+  EXPECT_NE(r.err.find(where), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("soon"), std::string::npos) << r.err;
+  EXPECT_EQ(Snapshot(dir), before);
+}
+
+TEST_F(E2E, BadUsageExitsTwoWithHelp) {
+  EXPECT_EQ(Reelwright("build").code, 2);
+  EXPECT_EQ(Reelwright("frobnicate").code, 2);
+  Outcome help = Reelwright("--help");
+  EXPECT_EQ(help.code, 0);
+  EXPECT_NE(help.out.find("build"), std::string::npos);
+  Outcome build_help = Reelwright("build --help");
+  EXPECT_NE(build_help.out.find("--until"), std::string::npos);
+  fs::path dir = Dir("nope");
+  Outcome missing = Reelwright("build " + Quote(dir.string()));
+  EXPECT_EQ(missing.code, 2);
+  EXPECT_NE(missing.err.find("reelwright.yaml"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace rw
