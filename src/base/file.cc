@@ -86,6 +86,18 @@ Status WriteFileAtomic(const fs::path& path, std::string_view bytes) {
   return {};
 }
 
+Status CopyFileAtomic(const fs::path& from, const fs::path& to) {
+  if (to.has_parent_path()) RW_TRY(MakeDirs(to.parent_path()));
+  fs::path tmp = TempPathFor(to);
+  std::error_code ec;
+  fs::copy_file(from, tmp, fs::copy_options::overwrite_existing, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    return IoError(from.string(), "cannot copy to " + to.string() + ": " + ec.message());
+  }
+  return CommitTempFile(tmp, to);
+}
+
 Status MakeDirs(const fs::path& dir) {
   std::error_code ec;
   fs::create_directories(dir, ec);

@@ -27,5 +27,7 @@ fs::path TempPathFor(const fs::path& path);
 // Renames `from` over `to` after flushing `from` to disk.
 Status CommitTempFile(const fs::path& from, const fs::path& to);
 bool IsTempFile(const fs::path& path);
+// Copies a file through a temp file and a rename, so `to` is never half-written.
+Status CopyFileAtomic(const fs::path& from, const fs::path& to);
 
 }  // namespace rw

@@ -2,7 +2,10 @@
 
 #include <openssl/evp.h>
 
+#include <cstdio>
+#include <memory>
 #include <stdexcept>
+#include <vector>
 
 namespace rw {
 
@@ -40,6 +43,17 @@ std::string Sha256::FinishHex() {
 std::string Sha256Hex(std::string_view bytes) {
   Sha256 h;
   h.Update(bytes);
+  return h.FinishHex();
+}
+
+std::string Sha256File(const std::string& path) {
+  std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (!f) return "";
+  Sha256 h;
+  std::vector<char> buf(1 << 20);
+  size_t n;
+  while ((n = std::fread(buf.data(), 1, buf.size(), f.get())) > 0) h.Update(std::string_view(buf.data(), n));
+  if (std::ferror(f.get())) return "";
   return h.FinishHex();
 }
 

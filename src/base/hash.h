@@ -7,6 +7,8 @@
 namespace rw {
 
 std::string Sha256Hex(std::string_view bytes);
+// SHA-256 of a file's bytes, read in chunks (media files can be large). Empty if unreadable.
+std::string Sha256File(const std::string& path);
 
 // Incremental hashing for large or streamed inputs.
 class Sha256 {

@@ -63,9 +63,8 @@ std::string Builder::HashOf(const std::string& path) {
   if (::stat(abs.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return "";
   int64_t mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
   if (auto cached = ledger_.CachedHash(path, st.st_size, mtime_ns)) return *cached;
-  auto bytes = ReadFile(abs);
-  if (!bytes.ok()) return "";
-  std::string hash = Sha256Hex(*bytes);
+  std::string hash = Sha256File(abs.string());
+  if (hash.empty()) return "";
   ledger_.PutCachedHash(path, st.st_size, mtime_ns, hash);
   return hash;
 }

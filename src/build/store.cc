@@ -21,14 +21,21 @@ Result<std::string> ContentStore::Put(std::string_view bytes) {
 }
 
 Result<std::string> ContentStore::PutFile(const std::filesystem::path& path) {
-  RW_ASSIGN(std::string bytes, ReadFile(path));
-  return Put(bytes);
+  std::string hash = Sha256File(path.string());
+  if (hash.empty()) return IoError(path.string(), "cannot read to store it in the cache");
+  if (!Has(hash)) RW_TRY(CopyFileAtomic(path, PathOf(hash)));
+  return hash;
 }
 
 Status ContentStore::CopyTo(const std::string& hash, const std::filesystem::path& dest) const {
-  RW_ASSIGN(std::string bytes, ReadFile(PathOf(hash)));
-  if (Sha256Hex(bytes) != hash) return IoError(PathOf(hash).string(), "cache blob is corrupt; run the build again to remake it");
-  return WriteFileAtomic(dest, bytes);
+  RW_TRY(CopyFileAtomic(PathOf(hash), dest));
+  if (Sha256File(dest.string()) != hash) {
+    std::error_code ec;
+    std::filesystem::remove(dest, ec);
+    std::filesystem::remove(PathOf(hash), ec);
+    return IoError(PathOf(hash).string(), "a cache blob was corrupt and has been removed; run the build again to remake it");
+  }
+  return {};
 }
 
 }  // namespace rw
