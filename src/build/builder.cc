@@ -133,10 +133,10 @@ StageReport Builder::Run(const StageSpec& spec) {
   std::string reason;
   if (options_.force) {
     reason = "--force";
+  } else if (record && record->pending) {
+    reason = "its last run was interrupted";
   } else if (!record || record->key.empty()) {
     reason = "never built";
-  } else if (record->pending) {
-    reason = "its last run was interrupted";
   } else if (record->key != key) {
     auto before = nlohmann::json::parse(record->inputs_json.empty() ? "{}" : record->inputs_json, nullptr, false);
     if (before.is_discarded()) before = nlohmann::json::object();
