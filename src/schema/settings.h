@@ -34,6 +34,33 @@ struct RhythmSettings {
   }
 };
 
+// An OpenAI-compatible /v1/chat/completions server (llama-server, Ollama, vLLM, DeepSeek,
+// Qwen compatible mode, OpenAI). The key is read from the environment variable named here;
+// it is never written into the series folder.
+struct ChatProviderSettings {
+  std::string base_url;     // "http://127.0.0.1:8080/v1"; empty: no server configured
+  std::string model;
+  std::string api_key_env;  // e.g. "OPENAI_API_KEY"; empty: no Authorization header
+  bool json_schema = true;  // the server takes response_format json_schema; else json_object + validation
+  double timeout_s = 120;
+  int max_retries = 4;             // on 429, 5xx, timeouts and dropped connections, with backoff
+  int max_validation_retries = 2;  // re-asks with the validation errors when the JSON is wrong
+  double temperature = 0.8;
+  double price_input_per_mtok = 0;   // currency units per million prompt tokens
+  double price_output_per_mtok = 0;  // per million completion tokens
+  template <class V> void Fields(V& v) {
+    v("base_url", base_url); v("model", model); v("api_key_env", api_key_env); v("json_schema", json_schema);
+    v("timeout_s", timeout_s); v("max_retries", max_retries); v("max_validation_retries", max_validation_retries);
+    v("temperature", temperature); v("price_input_per_mtok", price_input_per_mtok);
+    v("price_output_per_mtok", price_output_per_mtok);
+  }
+};
+
+struct ProviderSettings {
+  ChatProviderSettings chat;
+  template <class V> void Fields(V& v) { v("chat", chat); }
+};
+
 struct Settings {
   static constexpr char kSchema[] = "Settings.1";
   std::string title;
@@ -43,13 +70,16 @@ struct Settings {
   int episodes = 3;
   int seed = 1;
   std::string preset = "master";  // the render preset a plain `build` uses
+  std::string writer = "builtin";  // "builtin" (genre packs, offline) or "llm" (providers.chat)
+  int paywall_episode = 10;        // ends on the season's strongest cliffhanger (5-20)
   FormatSettings format;
   RhythmSettings rhythm;
+  ProviderSettings providers;
 
   template <class V> void Fields(V& v) {
     v.Required("title", title); v.Required("idea", idea); v.Required("genre", genre); v.Required("lang", lang);
-    v.Required("episodes", episodes); v("seed", seed); v("preset", preset); v("format", format);
-    v("rhythm", rhythm);
+    v.Required("episodes", episodes); v("seed", seed); v("preset", preset); v("writer", writer);
+    v("paywall_episode", paywall_episode); v("format", format); v("rhythm", rhythm); v("providers", providers);
   }
   Status Validate(const YamlDoc& doc) const;
 };

@@ -20,6 +20,12 @@ Status Settings::Validate(const YamlDoc& doc) const {
     return BadInput(doc.At(doc.root["format"]), "format width and height must be even and at least 64");
   if (format.fps < 1 || format.fps > 120)
     return BadInput(doc.At(doc.root["format"]["fps"]), "format.fps must be between 1 and 120");
+  if (writer != "builtin" && writer != "llm")
+    return BadInput(doc.At(doc.root["writer"]), "writer must be 'builtin' or 'llm', got '" + writer + "'");
+  if (writer == "llm" && providers.chat.base_url.empty())
+    return BadInput(doc.At(doc.root["writer"]), "writer is 'llm' but providers.chat.base_url is empty; set the server's URL, e.g. http://127.0.0.1:8080/v1");
+  if (paywall_episode < 5 || paywall_episode > 20)
+    return BadInput(doc.At(doc.root["paywall_episode"]), "paywall_episode must be between 5 and 20, got " + std::to_string(paywall_episode));
   if (rhythm.min_episode_s <= 0 || rhythm.max_episode_s < rhythm.min_episode_s)
     return BadInput(doc.At(doc.root["rhythm"]), "rhythm: max_episode_s must be at least min_episode_s (> 0)");
   return {};

@@ -18,7 +18,6 @@ namespace rw {
 namespace {
 
 constexpr int kMaxBlocks = 6;         // blocks in a beat's stream
-constexpr int kPaywallEpisode = 10;   // DESIGN.md §5 default
 constexpr double kMargin = 0.05;      // seconds kept clear of every rhythm limit (rounding in beats.yaml)
 
 using F = BeatFunction;
@@ -547,7 +546,7 @@ Arc WriteArc(const Settings& settings, const Bible& bible, const GenrePack& pack
       ep.hook = pack.hook_types[std::min(idx, pack.hook_types.size() - 1)];
     }
     ep.cliffhanger = ArcTemplate(ctx, pack.cliffhangers, "cliffhangers");
-    if (e == kPaywallEpisode) {
+    if (e == settings.paywall_episode) {
       ep.paywall = true;
       if (!pack.paywall_cliffhanger.empty() && Usable(ctx, pack.paywall_cliffhanger))
         ep.cliffhanger = Fill(ctx, pack.paywall_cliffhanger, PlacesOf(ctx).primary);
