@@ -164,6 +164,8 @@ StageReport Builder::Run(const StageSpec& spec) {
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   report.items_made = ctx.items_made;
   report.items_reused = ctx.items_reused;
+  report.model_calls = static_cast<int>(ctx.calls_.size());
+  if (!ctx.calls_.empty()) (void)ledger_.RecordCalls(spec.name, ctx.calls_);
   if (!ran.ok()) {
     report.outcome = StageOutcome::kFailed;
     report.error = ran.error().ToString();

@@ -49,6 +49,7 @@ struct StageReport {
   std::vector<std::string> variants;    // regenerated alternatives written beside kept edits
   int items_made = 0;
   int items_reused = 0;
+  int model_calls = 0;
   double seconds = 0;
   std::string error;  // "where: what", when the stage failed
   ErrorCode error_code = ErrorCode::kFailed;
@@ -69,6 +70,8 @@ class StageContext {
   // and returns true; Remember stores what was just written to rel under `item_key`.
   Result<bool> Restore(const std::string& item_key, const std::string& rel);
   Status Remember(const std::string& item_key, const std::string& rel);
+  // Records a request made to a model server; kept in the ledger even if the stage fails.
+  void RecordCall(ModelCall call) { calls_.push_back(std::move(call)); }
 
   int items_made = 0;
   int items_reused = 0;
@@ -81,6 +84,7 @@ class StageContext {
   std::set<std::string> protected_;
   std::vector<std::string> outputs_;  // in order written
   std::vector<std::string> variants_;
+  std::vector<ModelCall> calls_;
 };
 
 struct BuildOptions {

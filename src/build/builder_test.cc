@@ -205,6 +205,25 @@ TEST_F(BuilderTest, StaleOutputsAreRemoved) {
   EXPECT_EQ(ledger_->OutputsOf("lines").size(), 1u);
 }
 
+TEST_F(BuilderTest, ModelCallsAreRecordedEvenWhenTheStageFails) {
+  StageSpec s;
+  s.name = "llm";
+  s.kind = "llm";
+  s.run = [](StageContext& ctx) -> Status {
+    ctx.RecordCall({"http://127.0.0.1:9/v1", "m", 1, 429, 0, 0, 0.1, 0, "retry: 429"});
+    ctx.RecordCall({"http://127.0.0.1:9/v1", "m", 2, 200, 1000, 500, 2.0, 0.25, "invalid json"});
+    return Failed("the model never returned valid JSON");
+  };
+  auto r = builder_->Run(s);
+  EXPECT_EQ(r.outcome, StageOutcome::kFailed);
+  EXPECT_EQ(r.model_calls, 2);
+  CallTotals t = ledger_->Totals(0);
+  EXPECT_EQ(t.calls, 2);
+  EXPECT_EQ(t.prompt_tokens, 1000);
+  EXPECT_EQ(t.completion_tokens, 500);
+  EXPECT_DOUBLE_EQ(t.cost, 0.25);
+}
+
 TEST_F(BuilderTest, SecondLockIsRefused) {
   auto first = SeriesLock::Acquire(root_ / ".reelwright");
   ASSERT_TRUE(first.ok());

@@ -64,6 +64,9 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const std::filesystem::path& db_pat
       "CREATE TABLE IF NOT EXISTS memo(key TEXT PRIMARY KEY, hash TEXT);"
       "CREATE TABLE IF NOT EXISTS history(id INTEGER PRIMARY KEY AUTOINCREMENT, path TEXT, hash TEXT,"
       " author TEXT, stage TEXT, at INTEGER);"
+      "CREATE TABLE IF NOT EXISTS calls(id INTEGER PRIMARY KEY AUTOINCREMENT, stage TEXT, provider TEXT, model TEXT,"
+      " attempt INTEGER, http_status INTEGER, prompt_tokens INTEGER, completion_tokens INTEGER, latency_s REAL,"
+      " cost REAL, outcome TEXT, at INTEGER);"
       "PRAGMA user_version = 1;"));
   return ledger;
 }
@@ -163,6 +166,36 @@ Status Ledger::SetAuthor(const std::string& path, const std::string& hash, const
   h.Bind(1, Now()).Bind(2, path);
   h.Run();
   return {};
+}
+
+Status Ledger::RecordCalls(const std::string& stage, const std::vector<ModelCall>& calls) {
+  for (const auto& c : calls) {
+    Stmt s(db_,
+           "INSERT INTO calls(stage, provider, model, attempt, http_status, prompt_tokens, completion_tokens, latency_s,"
+           " cost, outcome, at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    s.Bind(1, stage).Bind(2, c.provider).Bind(3, c.model).Bind(4, static_cast<int64_t>(c.attempt));
+    s.Bind(5, static_cast<int64_t>(c.http_status)).Bind(6, static_cast<int64_t>(c.prompt_tokens));
+    s.Bind(7, static_cast<int64_t>(c.completion_tokens)).Bind(8, c.latency_s).Bind(9, c.cost).Bind(10, c.outcome);
+    s.Bind(11, Now());
+    if (s.Run() != SQLITE_DONE) return IoError(".reelwright/ledger.sqlite", sqlite3_errmsg(db_));
+  }
+  return {};
+}
+
+CallTotals Ledger::Totals(int64_t since) {
+  Stmt s(db_,
+         "SELECT COUNT(*), COALESCE(SUM(prompt_tokens), 0), COALESCE(SUM(completion_tokens), 0), COALESCE(SUM(cost), 0),"
+         " COALESCE(SUM(latency_s), 0) FROM calls WHERE at >= ?");
+  s.Bind(1, since);
+  CallTotals t;
+  if (s.Step()) {
+    t.calls = static_cast<int>(s.Int(0));
+    t.prompt_tokens = s.Int(1);
+    t.completion_tokens = s.Int(2);
+    t.cost = s.Real(3);
+    t.latency_s = s.Real(4);
+  }
+  return t;
 }
 
 std::optional<std::string> Ledger::GetMemo(const std::string& key) {

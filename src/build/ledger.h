@@ -15,6 +15,9 @@
 //       per-item results: an item key (a line to voice, a panel to paint) → blob in the store.
 //   history(id, path, hash, author, stage, at)
 //       every version an artifact has had, newest last.
+//   calls(id, stage, provider, model, attempt, http_status, prompt_tokens, completion_tokens,
+//         latency_s, cost, outcome, at)
+//       every request made to a model server, failed ones included: what a build spent.
 // Times are Unix seconds; they never enter a key.
 #pragma once
 
@@ -37,6 +40,27 @@ struct StageRecord {
   std::string inputs_json;  // {"settings": …, "inputs": {"path": "hash", …}}
   bool pending = false;
   double seconds = 0;
+};
+
+// One request to a model server.
+struct ModelCall {
+  std::string provider;  // base URL
+  std::string model;
+  int attempt = 1;
+  int http_status = 0;  // 0: no response (timeout, refused, dropped)
+  int prompt_tokens = 0;
+  int completion_tokens = 0;
+  double latency_s = 0;
+  double cost = 0;
+  std::string outcome;  // "ok", "retry: 429", …
+};
+
+struct CallTotals {
+  int calls = 0;
+  int64_t prompt_tokens = 0;
+  int64_t completion_tokens = 0;
+  double cost = 0;
+  double latency_s = 0;
 };
 
 struct ArtifactRecord {
@@ -71,6 +95,10 @@ class Ledger {
   void PutCachedHash(const std::string& path, int64_t size, int64_t mtime_ns, const std::string& hash);
 
   std::vector<StageRecord> AllStages();
+
+  Status RecordCalls(const std::string& stage, const std::vector<ModelCall>& calls);
+  // Totals over calls recorded at or after `since` (Unix seconds); 0 for all time.
+  CallTotals Totals(int64_t since);
 
  private:
   explicit Ledger(sqlite3* db) : db_(db) {}
