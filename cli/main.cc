@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "app/pipeline.h"
+#include "app/revise.h"
 #include "app/series.h"
 #include "base/progress.h"
 #include "post/presets.h"
@@ -89,6 +90,23 @@ int main(int argc, char** argv) {
   std::string check_dir;
   cmd_check->add_option("folder", check_dir, "The series folder")->required();
 
+  // revise
+  auto* cmd_revise = app.add_subcommand(
+      "revise", "Revise one episode's script offline; the result is written beside it as a variant with a diff, never over it");
+  std::string revise_dir;
+  int revise_episode = 0;
+  double tighten = 0;
+  std::string hook_type;
+  bool reveal_earlier = false;
+  cmd_revise->add_option("folder", revise_dir, "The series folder")->required();
+  cmd_revise->add_option("episode", revise_episode, "Episode number")->required();
+  auto* opt_tighten = cmd_revise->add_option("--tighten", tighten, "Cut the episode to this many seconds (middle beats only)");
+  auto* opt_hook = cmd_revise->add_option("--hook", hook_type, "Open cold on a flash-forward hook of this type")
+                       ->check(CLI::IsMember({"decision", "crisis", "information", "emotion"}));
+  auto* opt_reveal = cmd_revise->add_flag("--reveal-earlier", reveal_earlier, "Move the first reveal (payoff or reversal) before the conflict in front of it");
+  opt_tighten->excludes(opt_hook)->excludes(opt_reveal);
+  opt_hook->excludes(opt_reveal);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -109,6 +127,26 @@ int main(int argc, char** argv) {
     auto summary = rw::BuildSeries(build_dir, request);
     if (!summary.ok()) return Fail(summary.error());
     PrintSummary(*summary);
+    return 0;
+  }
+  if (cmd_revise->parsed()) {
+    rw::RevisionRequest request;
+    if (*opt_tighten) {
+      request.kind = rw::RevisionKind::kTighten;
+      request.target_seconds = tighten;
+    } else if (*opt_hook) {
+      request.kind = rw::RevisionKind::kHook;
+      request.hook_type = hook_type;
+    } else if (reveal_earlier) {
+      request.kind = rw::RevisionKind::kRevealEarlier;
+    } else {
+      std::fprintf(stderr, "error: say what to revise: --tighten SECONDS, --hook TYPE or --reveal-earlier\n");
+      return 2;
+    }
+    auto out = rw::ReviseEpisode(revise_dir, revise_episode, request);
+    if (!out.ok()) return Fail(out.error());
+    std::printf("%s%s\n\nWrote %s (and the diff beside it). The current script is unchanged.\n", out->diff.c_str(),
+                out->summary.c_str(), out->variant.c_str());
     return 0;
   }
   if (cmd_check->parsed()) {

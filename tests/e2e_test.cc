@@ -210,6 +210,23 @@ TEST_F(E2E, MalformedBeatsGiveFileAndLineAndChangeNothing) {
   EXPECT_EQ(Snapshot(dir), before);
 }
 
+TEST_F(E2E, ReviseWritesAVariantBesideTheScriptAndNeverOverIt) {
+  fs::path dir = Dir("revise");
+  ASSERT_EQ(New(dir, 1, 8).code, 0);
+  ASSERT_EQ(Reelwright("build -q " + Quote(dir.string()) + " --until script").code, 0);
+  fs::path script = dir / "episodes/ep001/script.fountain";
+  std::string before = *ReadFile(script);
+  Outcome r = Reelwright("revise " + Quote(dir.string()) + " 1 --tighten 62");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("--- episodes/ep001/script.fountain"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\n-"), std::string::npos);  // something was cut
+  EXPECT_EQ(*ReadFile(script), before);
+  EXPECT_TRUE(fs::exists(dir / "episodes/ep001/variants/script.tighten-62s.fountain"));
+  EXPECT_TRUE(fs::exists(dir / "episodes/ep001/variants/script.tighten-62s.diff"));
+  EXPECT_EQ(Reelwright("revise " + Quote(dir.string()) + " 1 --hook surprise").code, 2);
+  EXPECT_EQ(Reelwright("revise " + Quote(dir.string()) + " 9 --reveal-earlier").code, 2);
+}
+
 TEST_F(E2E, BadUsageExitsTwoWithHelp) {
   EXPECT_EQ(Reelwright("build").code, 2);
   EXPECT_EQ(Reelwright("frobnicate").code, 2);
