@@ -13,6 +13,7 @@
 #include "app/series.h"
 #include "base/progress.h"
 #include "post/presets.h"
+#include "story/convert.h"
 
 namespace {
 
@@ -107,6 +108,13 @@ int main(int argc, char** argv) {
   opt_tighten->excludes(opt_hook)->excludes(opt_reveal);
   opt_hook->excludes(opt_reveal);
 
+  // convert
+  auto* cmd_convert = app.add_subcommand(
+      "convert", "Convert a screenplay by extension: .fountain to .fdx (Final Draft), or to normalised .fountain");
+  std::string convert_in, convert_out;
+  cmd_convert->add_option("input", convert_in, "A Fountain screenplay (.fountain), inside a series or not")->required();
+  cmd_convert->add_option("output", convert_out, "The file to write: .fdx or .fountain")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -147,6 +155,11 @@ int main(int argc, char** argv) {
     if (!out.ok()) return Fail(out.error());
     std::printf("%s%s\n\nWrote %s (and the diff beside it). The current script is unchanged.\n", out->diff.c_str(),
                 out->summary.c_str(), out->variant.c_str());
+    return 0;
+  }
+  if (cmd_convert->parsed()) {
+    if (auto s = rw::ConvertScreenplay(convert_in, convert_out); !s.ok()) return Fail(s.error());
+    std::printf("Wrote %s\n", convert_out.c_str());
     return 0;
   }
   if (cmd_check->parsed()) {

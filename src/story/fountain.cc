@@ -45,6 +45,33 @@ bool HasLowercase(std::string_view s) {
   return false;
 }
 
+// Trims ASCII blanks and Unicode spaces (no-break, en/em…, ideographic, BOM) from both ends, so a
+// cue typed with a stray U+00A0 names the same character as one without.
+std::string TrimUnicodeSpace(std::string_view s) {
+  auto space_len_at = [&s](size_t i) -> size_t {
+    if (s[i] == ' ' || s[i] == '\t') return 1;
+    std::string_view rest = s.substr(i);
+    if (StartsWith(rest, "\xC2\xA0")) return 2;  // U+00A0
+    for (std::string_view space : {"\xE3\x80\x80", "\xE2\x80\xAF", "\xE2\x81\x9F", "\xEF\xBB\xBF"})
+      if (StartsWith(rest, space)) return 3;  // U+3000, U+202F, U+205F, U+FEFF
+    if (rest.size() >= 3 && rest[0] == '\xE2' && rest[1] == '\x80' && static_cast<unsigned char>(rest[2]) >= 0x80 &&
+        static_cast<unsigned char>(rest[2]) <= 0x8B)
+      return 3;  // U+2000..U+200B
+    return 0;
+  };
+  size_t b = 0;
+  while (b < s.size() && space_len_at(b) > 0) b += space_len_at(b);
+  size_t e = s.size();
+  while (e > b) {
+    size_t len = 0;
+    for (size_t k = 1; k <= 3 && k <= e - b && len == 0; ++k)
+      if (space_len_at(e - k) == k) len = k;
+    if (len == 0) break;
+    e -= len;
+  }
+  return std::string(s.substr(b, e - b));
+}
+
 bool HasAsciiUpper(std::string_view s) {
   for (char c : s)
     if (IsAsciiUpper(c)) return true;
@@ -114,7 +141,7 @@ std::optional<Cue> ParseCue(std::string_view line) {
     s = RTrim(s.substr(0, s.size() - 1));
   }
   size_t paren = s.find('(');
-  std::string name = Trim(s.substr(0, paren == std::string::npos ? s.size() : paren));
+  std::string name = TrimUnicodeSpace(s.substr(0, paren == std::string::npos ? s.size() : paren));
   if (paren != std::string::npos) {
     std::string ext = Trim(s.substr(paren));
     if (!EndsWith(ext, ")")) return std::nullopt;
@@ -471,7 +498,112 @@ void AppendLines(std::string& out, const std::string& prefix, const std::string&
   }
 }
 
+// ---- emphasis ----
+
+constexpr unsigned kBold = 1, kItalic = 2, kUnderline = 4;
+
+// One piece of a line for ParseEmphasis: literal text, or a run of '*' or one '_' that may pair.
+struct EmphasisToken {
+  std::string text;     // literal text (delim == 0)
+  char delim = 0;       // '*' or '_'
+  size_t count = 0;     // marks of the run not used yet
+  bool can_open = false;
+  bool can_close = false;
+  unsigned styles = 0;  // styles of the marks that enclose this token
+};
+
+// Blank for emphasis flanking: the line's edge, a space, a tab or U+3000 IDEOGRAPHIC SPACE.
+bool BlankBefore(std::string_view line, size_t pos) {
+  if (pos == 0) return true;
+  char c = line[pos - 1];
+  if (c == ' ' || c == '\t') return true;
+  return pos >= 3 && line.substr(pos - 3, 3) == "\xE3\x80\x80";
+}
+
+bool BlankAt(std::string_view line, size_t pos) {
+  if (pos >= line.size()) return true;
+  char c = line[pos];
+  if (c == ' ' || c == '\t') return true;
+  return line.substr(pos, 3) == "\xE3\x80\x80";
+}
+
+void AppendRun(std::vector<TextRun>& runs, std::string text, unsigned styles) {
+  if (text.empty()) return;
+  bool bold = styles & kBold, italic = styles & kItalic, underline = styles & kUnderline;
+  if (!runs.empty() && runs.back().bold == bold && runs.back().italic == italic && runs.back().underline == underline) {
+    runs.back().text += text;
+    return;
+  }
+  runs.push_back(TextRun{std::move(text), bold, italic, underline});
+}
+
+// Emphasis inside one line (no '\n').
+void ParseLineEmphasis(std::string_view line, std::vector<TextRun>& runs) {
+  std::vector<EmphasisToken> tokens;
+  auto literal = [&tokens](std::string_view piece) {
+    if (tokens.empty() || tokens.back().delim != 0) tokens.emplace_back();
+    tokens.back().text += piece;
+  };
+  for (size_t i = 0; i < line.size();) {
+    char c = line[i];
+    if (c == '\\' && i + 1 < line.size() && (line[i + 1] == '*' || line[i + 1] == '_' || line[i + 1] == '\\')) {
+      literal(line.substr(i + 1, 1));
+      i += 2;
+    } else if (c == '*' || c == '_') {
+      size_t end = i + 1;
+      if (c == '*')
+        while (end < line.size() && line[end] == '*') ++end;
+      EmphasisToken t;
+      t.delim = c;
+      t.count = end - i;
+      t.can_open = !BlankAt(line, end);
+      t.can_close = !BlankBefore(line, i);
+      tokens.push_back(std::move(t));
+      i = end;
+    } else {
+      literal(line.substr(i, 1));
+      ++i;
+    }
+  }
+  // Pair closers with the nearest open run of the same mark, Markdown style.
+  std::vector<size_t> openers;
+  for (size_t j = 0; j < tokens.size(); ++j) {
+    if (tokens[j].delim == 0) continue;
+    if (tokens[j].can_close) {
+      while (tokens[j].count > 0) {
+        size_t k = openers.size();
+        while (k > 0 && tokens[openers[k - 1]].delim != tokens[j].delim) --k;
+        if (k == 0) break;
+        size_t i = openers[k - 1];
+        openers.resize(k);  // runs opened inside the pair and never closed stay literal
+        size_t use = (tokens[j].delim == '*' && tokens[i].count >= 2 && tokens[j].count >= 2) ? 2 : 1;
+        unsigned style = tokens[j].delim == '_' ? kUnderline : (use == 2 ? kBold : kItalic);
+        for (size_t m = i + 1; m < j; ++m) tokens[m].styles |= style;
+        tokens[i].count -= use;
+        tokens[j].count -= use;
+        if (tokens[i].count == 0) openers.pop_back();
+      }
+    }
+    if (tokens[j].can_open && tokens[j].count > 0) openers.push_back(j);
+  }
+  for (const EmphasisToken& t : tokens)
+    AppendRun(runs, t.delim == 0 ? t.text : std::string(t.count, t.delim), t.styles);
+}
+
 }  // namespace
+
+std::vector<TextRun> ParseEmphasis(std::string_view text) {
+  std::vector<TextRun> runs;
+  size_t start = 0;
+  while (true) {
+    size_t nl = text.find('\n', start);
+    ParseLineEmphasis(text.substr(start, nl == std::string_view::npos ? std::string_view::npos : nl - start), runs);
+    if (nl == std::string_view::npos) break;
+    AppendRun(runs, "\n", 0);
+    start = nl + 1;
+  }
+  return runs;
+}
 
 const char* ScriptElementKindName(ScriptElementKind kind) {
   switch (kind) {

@@ -10,7 +10,8 @@
 // What the parser keeps of each element:
 //   kSceneHeading  text without the forcing '.' and without the "#1A#" scene number
 //   kAction        the paragraph's lines joined by '\n' (indentation kept, trailing blanks cut)
-//   kCharacter     the name without '@', extension or '^'; extension is the text inside the
+//   kCharacter     the name without '@', extension or '^' (and without blanks around it, Unicode
+//                  spaces such as U+00A0 included); extension is the text inside the
 //                  parentheses ("V.O.", "CONT'D"; "V.O.)(CONT'D" for "(V.O.)(CONT'D)")
 //   kParenthetical the text inside the parentheses ("coldly" for "(coldly)")
 //   kDialogue      the spoken lines joined by '\n'; an intentional blank ("  ") is an empty line
@@ -22,8 +23,9 @@
 //   kLyrics        consecutive '~' lines joined by '\n', without the '~'
 //   kPageBreak     a line of three or more '='
 //   kTitle         never produced: the title page is Screenplay::title_page
-// Emphasis markup (*, **, _) is kept as written. Tabs become four spaces; CRLF and a UTF-8 BOM
-// are accepted.
+// Emphasis markup (*, **, _) is kept as written in `text` (so Fountain round trips are
+// byte-stable); ParseEmphasis splits it into styled runs for writers that print it. Tabs become
+// four spaces; CRLF and a UTF-8 BOM are accepted.
 //
 // Writing emits Fountain that reads back to the same elements (except `line`), portable to other
 // tools: '@' before every cue that is not plain upper-case ASCII, forcing marks only where a
@@ -74,6 +76,30 @@ struct Screenplay {
   std::vector<std::pair<std::string, std::string>> title_page;  // key, value in file order
   std::vector<ScriptElement> elements;
 };
+
+// A piece of text with one style, as ParseEmphasis returns it.
+struct TextRun {
+  std::string text;
+  bool bold = false;
+  bool italic = false;
+  bool underline = false;
+
+  bool operator==(const TextRun&) const = default;
+};
+
+// Splits Fountain emphasis markup into styled runs: *italic*, **bold**, ***bold italic***,
+// _underline_, nested in any order (_**THE END**_ is bold + underline).
+//   - An opening mark must be followed, and a closing mark preceded, by a non-blank character on
+//     the same line: emphasis never spans a line break ('\n' ends every open mark, and the '\n'
+//     itself is unstyled text).
+//   - A backslash before '*', '_' or '\' makes that character literal and is dropped; any other
+//     backslash is kept.
+//   - Marks that never close stay in the text as written ("*no end" is the run "*no end").
+//   - '*' marks pair like Markdown: a closing run takes two stars (bold) when both runs have two
+//     or more, else one (italic); leftover stars keep pairing outward.
+// The runs are canonical: none is empty and neighbours differ in style. Their texts concatenated
+// are the text without the marks that were used.
+std::vector<TextRun> ParseEmphasis(std::string_view text);
 
 // Parses Fountain text; `path` names the file in errors.
 Result<Screenplay> ParseFountain(std::string_view text, const std::string& path);
