@@ -71,6 +71,14 @@ int main(int argc, char** argv) {
     for (const auto& p : rw::PresetNames()) s += (s.empty() ? "" : ", ") + p;
     return s;
   }())->capture_default_str();
+  cmd_new->add_option("--writer", settings.writer, "Who writes bible, arc, beats and script: builtin (genre packs, offline) or llm")
+      ->check(CLI::IsMember({"builtin", "llm"}))->capture_default_str();
+  cmd_new->add_option("--llm-url", settings.providers.chat.base_url,
+                      "OpenAI-compatible server for --writer llm, e.g. http://127.0.0.1:8080/v1 (llama-server, Ollama, vLLM…)");
+  cmd_new->add_option("--llm-model", settings.providers.chat.model, "Model name the server knows");
+  cmd_new->add_option("--llm-key-env", settings.providers.chat.api_key_env,
+                      "Name of the environment variable holding the API key (the key itself is never stored)");
+  cmd_new->add_option("--paywall", settings.paywall_episode, "Paywall episode (5-20)")->check(CLI::Range(5, 20))->capture_default_str();
   cmd_new->add_option("--episode-seconds", episode_seconds, "Target episode length in seconds (60-120)")->check(CLI::Range(60.0, 120.0));
 
   // build
@@ -125,6 +133,10 @@ int main(int argc, char** argv) {
 
   if (cmd_new->parsed()) {
     if (episode_seconds > 0) settings.rhythm.target_episode_s = episode_seconds;
+    if (settings.writer == "llm" && settings.providers.chat.base_url.empty()) {
+      std::fprintf(stderr, "error: --writer llm needs --llm-url (and usually --llm-model)\n");
+      return 2;
+    }
     if (auto s = rw::CreateSeries(new_dir, settings); !s.ok()) return Fail(s.error());
     std::printf("Made a new series in %s (genre %s, %s, %d episodes, seed %d).\nNext: reelwright build %s\n",
                 new_dir.c_str(), settings.genre.c_str(), settings.lang.c_str(), settings.episodes, settings.seed,
@@ -135,6 +147,10 @@ int main(int argc, char** argv) {
     auto summary = rw::BuildSeries(build_dir, request);
     if (!summary.ok()) return Fail(summary.error());
     PrintSummary(*summary);
+    if (summary->calls.calls > 0)
+      std::printf("Model calls this build: %d, %lld prompt + %lld completion tokens, cost %.4f.\n", summary->calls.calls,
+                  static_cast<long long>(summary->calls.prompt_tokens), static_cast<long long>(summary->calls.completion_tokens),
+                  summary->calls.cost);
     return 0;
   }
   if (cmd_revise->parsed()) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <cmath>
 #include <map>
 
@@ -28,7 +29,9 @@
 #include "schema/voice_track.h"
 #include "schema/yaml_io.h"
 #include "story/fountain.h"
+#include "providers/chat_client.h"
 #include "story/genre_pack.h"
+#include "story/llm_writer.h"
 #include "story/writer.h"
 #include "visual/motion.h"
 #include "visual/painter.h"
@@ -110,11 +113,20 @@ class SeriesBuild {
         pack_(std::move(pack)),
         pack_hash_(std::move(pack_hash)),
         builder_(builder),
-        request_(request) {}
+        request_(request) {
+    if (Llm()) chat_ = std::make_unique<ChatClient>(settings_.providers.chat);
+  }
 
   Status Run(BuildSummary& summary);
 
  private:
+  bool Llm() const { return settings_.writer == "llm"; }
+  // What shapes a writing stage's output: the pack (built-in) or the server and model (LLM).
+  Json WriterSettings() const;
+  // Runs an LLM call and records every HTTP attempt it made in the ledger, failed ones too.
+  template <class T, class F>
+  Result<T> AskModel(StageContext& ctx, F&& ask);
+
   bool Wanted(const std::string& kind) const;
   Status Stage(StageSpec spec, BuildSummary& summary);
   Status Episode(int n, BuildSummary& summary);
@@ -140,7 +152,42 @@ class SeriesBuild {
   Builder& builder_;
   const BuildRequest& request_;
   size_t until_index_ = 0;
+  std::unique_ptr<ChatClient> chat_;
 };
+
+Json SeriesBuild::WriterSettings() const {
+  Json j = {{"genre", settings_.genre}, {"lang", settings_.lang}, {"seed", settings_.seed}};
+  if (!Llm()) {
+    j["pack"] = pack_hash_;
+    return j;
+  }
+  const auto& chat = settings_.providers.chat;
+  j["writer"] = "llm";
+  j["base_url"] = chat.base_url;
+  j["model"] = chat.model;
+  j["temperature"] = chat.temperature;
+  j["json_schema"] = chat.json_schema;
+  return j;
+}
+
+template <class T, class F>
+Result<T> SeriesBuild::AskModel(StageContext& ctx, F&& ask) {
+  std::vector<CallRecord> calls;
+  Result<T> result = ask(calls);
+  int tokens = 0;
+  double cost = 0;
+  for (const auto& c : calls) {
+    ctx.RecordCall({c.provider, c.model, c.attempt, c.http_status, c.usage.prompt_tokens, c.usage.completion_tokens,
+                    c.latency_s, c.cost, c.outcome});
+    tokens += c.usage.prompt_tokens + c.usage.completion_tokens;
+    cost += c.cost;
+  }
+  char line[200];
+  std::snprintf(line, sizeof line, "  model %s: %zu call%s, %d tokens, cost %.4f", settings_.providers.chat.model.c_str(),
+                calls.size(), calls.size() == 1 ? "" : "s", tokens, cost);
+  Say(line);
+  return result;
+}
 
 bool SeriesBuild::Wanted(const std::string& kind) const {
   const auto& kinds = StageKinds();
@@ -177,7 +224,8 @@ Status SeriesBuild::Run(BuildSummary& summary) {
   const auto& kinds = StageKinds();
   until_index_ = request_.until.empty() ? kinds.size() - 1
                                         : static_cast<size_t>(std::find(kinds.begin(), kinds.end(), request_.until) - kinds.begin());
-  Json pack_settings = {{"genre", settings_.genre}, {"lang", settings_.lang}, {"pack", pack_hash_}, {"seed", settings_.seed}};
+  Json pack_settings = WriterSettings();
+  std::string author = Llm() ? "model:" + settings_.providers.chat.model : "model:builtin";
 
   StageSpec bible;
   bible.name = "bible";
@@ -185,8 +233,10 @@ Status SeriesBuild::Run(BuildSummary& summary) {
   bible.settings = pack_settings;
   bible.settings["idea"] = settings_.idea;
   bible.settings["title"] = settings_.title;
+  bible.author = author;
   bible.run = [this](StageContext& ctx) -> Status {
-    RW_ASSIGN(Bible b, WriteBible(settings_, pack_));
+    RW_ASSIGN(Bible b, Llm() ? AskModel<Bible>(ctx, [&](auto& calls) { return LlmWriteBible(settings_, *chat_, &calls); })
+                             : WriteBible(settings_, pack_));
     return ctx.Write(kBibleFile, ToYaml(b));
   };
   RW_TRY(Stage(bible, summary));
@@ -198,9 +248,13 @@ Status SeriesBuild::Run(BuildSummary& summary) {
   arc.deps = {"bible"};
   arc.settings = pack_settings;
   arc.settings["episodes"] = settings_.episodes;
+  arc.settings["paywall_episode"] = settings_.paywall_episode;
+  arc.author = author;
   arc.run = [this](StageContext& ctx) -> Status {
     RW_ASSIGN(Bible b, Load<Bible>(root_, kBibleFile));
-    return ctx.Write(kArcFile, ToYaml(WriteArc(settings_, b, pack_)));
+    if (!Llm()) return ctx.Write(kArcFile, ToYaml(WriteArc(settings_, b, pack_)));
+    RW_ASSIGN(Arc a, AskModel<Arc>(ctx, [&](auto& calls) { return LlmWriteArc(settings_, b, *chat_, &calls); }));
+    return ctx.Write(kArcFile, ToYaml(a));
   };
   RW_TRY(Stage(arc, summary));
 
@@ -229,21 +283,30 @@ Status SeriesBuild::Episode(int n, BuildSummary& summary) {
   };
 
   StageSpec beats = spec("beats", {"bible", "arc"});
-  beats.settings = {{"episode", n}, {"seed", settings_.seed}, {"pack", pack_hash_}, {"rhythm", Json::parse(CanonicalJson(settings_.rhythm))}};
+  std::string author = Llm() ? "model:" + settings_.providers.chat.model : "model:builtin";
+  beats.settings = WriterSettings();
+  beats.settings["episode"] = n;
+  beats.settings["rhythm"] = Json::parse(CanonicalJson(settings_.rhythm));
+  beats.author = author;
   beats.run = [this, n](StageContext& ctx) -> Status {
     RW_ASSIGN(Bible b, Load<Bible>(root_, kBibleFile));
     RW_ASSIGN(Arc a, Load<Arc>(root_, kArcFile));
-    return ctx.Write(Ep(n, kBeatsFile), ToYaml(WriteBeats(settings_, b, a, n, pack_)));
+    if (!Llm()) return ctx.Write(Ep(n, kBeatsFile), ToYaml(WriteBeats(settings_, b, a, n, pack_)));
+    RW_ASSIGN(Beats bt, AskModel<Beats>(ctx, [&](auto& calls) { return LlmWriteBeats(settings_, b, a, n, *chat_, &calls); }));
+    return ctx.Write(Ep(n, kBeatsFile), ToYaml(bt));
   };
   RW_TRY(Stage(beats, summary));
   if (!Wanted("script")) return {};
 
   StageSpec script = spec("script", {"bible", ep + "/beats"});
-  script.settings = {{"seed", settings_.seed}, {"pack", pack_hash_}};
+  script.settings = WriterSettings();
+  script.author = author;
   script.run = [this, n](StageContext& ctx) -> Status {
     RW_ASSIGN(Bible b, Load<Bible>(root_, kBibleFile));
     RW_ASSIGN(Beats bt, Load<Beats>(root_, Ep(n, kBeatsFile)));
-    return ctx.Write(Ep(n, kScriptFile), WriteScript(settings_, b, bt, pack_));
+    if (!Llm()) return ctx.Write(Ep(n, kScriptFile), WriteScript(settings_, b, bt, pack_));
+    RW_ASSIGN(std::string text, AskModel<std::string>(ctx, [&](auto& calls) { return LlmWriteScript(settings_, b, bt, *chat_, &calls); }));
+    return ctx.Write(Ep(n, kScriptFile), text);
   };
   RW_TRY(Stage(script, summary));
   if (!Wanted("voice")) return {};
@@ -532,13 +595,19 @@ Result<BuildSummary> BuildSeries(const fs::path& root, const BuildRequest& reque
   RW_TRY(CheckSeries(root));
 
   fs::path genres = DataDir() / "genres";
-  RW_ASSIGN(GenrePack pack, LoadGenrePack(genres, settings.genre, settings.lang));
+  GenrePack pack;
+  if (settings.writer == "builtin") {
+    RW_ASSIGN(GenrePack loaded, LoadGenrePack(genres, settings.genre, settings.lang));
+    pack = std::move(loaded);
+  }
   RW_ASSIGN(auto ledger, Ledger::Open(root / kStateDir / "ledger.sqlite"));
   ContentStore store(root / kStateDir / "cache");
   Builder builder(root, *ledger, store, request.options);
-  std::string pack_hash = builder.HashOf((genres / settings.genre / settings.lang / "pack.yaml").string());
+  std::string pack_hash =
+      settings.writer == "builtin" ? builder.HashOf((genres / settings.genre / settings.lang / "pack.yaml").string()) : "";
 
   BuildSummary summary;
+  int64_t build_started = static_cast<int64_t>(std::time(nullptr));
   SeriesBuild build(root, settings, preset, std::move(pack), pack_hash, builder, request);
   RW_TRY(build.Run(summary));
 
@@ -560,6 +629,7 @@ Result<BuildSummary> BuildSeries(const fs::path& root, const BuildRequest& reque
       if (fs::exists(root / Ep(n, f), ec)) e.files.push_back(Ep(n, f));
     summary.episodes.push_back(e);
   }
+  summary.calls = ledger->Totals(build_started);
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return summary;
 }

@@ -41,6 +41,7 @@ struct BuildSummary {
   std::vector<EpisodeSummary> episodes;
   int ran = 0;
   double seconds = 0;
+  CallTotals calls;  // model-server calls this build made
 };
 
 Result<BuildSummary> BuildSeries(const std::filesystem::path& root, const BuildRequest& request);
