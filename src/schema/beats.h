@@ -42,10 +42,11 @@ struct Beat {
   std::string location;           // location id
   std::string summary;
   std::string satisfaction;  // satisfaction point type paid here, or empty
+  std::string reveal;        // a planned reveal that lands here: "C02 secret", "C01 want"
   template <class V> void Fields(V& v) {
     v.Required("id", id); v.Required("function", function); v("target_s", target_s); v("estimate_s", estimate_s);
     v("emotion", emotion); v("cast", cast); v.Required("location", location); v("summary", summary);
-    v("satisfaction", satisfaction);
+    v("satisfaction", satisfaction); v("reveal", reveal);
   }
 };
 

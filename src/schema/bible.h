@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "base/text.h"
 #include "schema/fields.h"
 #include "schema/yaml_doc.h"
 
@@ -55,8 +56,20 @@ struct Location {
     v.Required("id", id); v.Required("name", name); v("interior", interior); v("time", time); v("kind", kind);
     v("look", look); v("palette", palette);
   }
-  // "INT. PENTHOUSE OFFICE - NIGHT"
-  std::string Heading() const { return std::string(interior ? "INT. " : "EXT. ") + name + " - " + time; }
+  // "INT. PENTHOUSE OFFICE - NIGHT". A location named in Chinese (any CJK character in the name)
+  // keeps the portable ASCII INT./EXT. prefix but shows the time in Chinese, as Chinese scripts
+  // do: "INT. 总裁办公室 - 夜" (DAY 日, NIGHT 夜, DUSK 黄昏, DAWN 清晨; anything else as written).
+  // `time` itself stays canonical: the painter reads it.
+  std::string Heading() const {
+    std::string shown = time;
+    if (HasCjk(name)) {
+      if (time == "DAY") shown = "日";
+      else if (time == "NIGHT") shown = "夜";
+      else if (time == "DUSK") shown = "黄昏";
+      else if (time == "DAWN") shown = "清晨";
+    }
+    return std::string(interior ? "INT. " : "EXT. ") + name + " - " + shown;
+  }
 };
 
 struct Bible {

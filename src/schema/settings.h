@@ -27,10 +27,12 @@ struct RhythmSettings {
   double min_episode_s = 60;
   double max_episode_s = 120;
   double target_episode_s = 80;
+  double satisfaction_every_s = 30;  // at most this long without a satisfaction point
   template <class V> void Fields(V& v) {
     v("hook_by_s", hook_by_s); v("conflict_by_s", conflict_by_s); v("climax_by_s", climax_by_s);
     v("cliffhanger_window_s", cliffhanger_window_s); v("min_episode_s", min_episode_s);
     v("max_episode_s", max_episode_s); v("target_episode_s", target_episode_s);
+    v("satisfaction_every_s", satisfaction_every_s);
   }
 };
 

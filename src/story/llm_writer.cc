@@ -791,7 +791,11 @@ json LlmArcSchema() {
                       {"satisfaction", Str("the satisfaction point it pays")},
                       {"hook", Enum(kHooks)},
                       {"cliffhanger", Str("the question it ends on")},
-                      {"paywall", Bool()}});
+                      {"paywall", Bool()},
+                      {"intensity", Num("escalation across the season: 0 calm … 1 the season's peak")},
+                      {"pays_off", Int("the episode whose cliffhanger this one answers, or 0")},
+                      {"reveals", Arr(Str("a want or secret that comes out here: '<character id> want' or '<character id> secret'"))},
+                      {"beat_template", Str("leave empty")}});
   return Obj({{"episodes", Arr(episode)}});
 }
 
@@ -805,7 +809,8 @@ json LlmBeatsSchema() {
                    {"cast", Arr(Str("character id"))},
                    {"location", Str("location id")},
                    {"summary", Str()},
-                   {"satisfaction", Str("satisfaction point paid here, or empty")}});
+                   {"satisfaction", Str("satisfaction point paid here, or empty")},
+                   {"reveal", Str("the arc's planned reveal landing in this beat ('C02 secret'), or empty")}});
   return Obj({{"episode", Int()}, {"title", Str()}, {"beats", Arr(beat)}});
 }
 

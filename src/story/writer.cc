@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <functional>
 #include <map>
 #include <numeric>
@@ -314,6 +315,8 @@ struct Plan {
   }
 };
 
+bool IsSatisfactionBeat(F f) { return f == F::kReversal || f == F::kPayoff || f == F::kClimax; }
+
 bool MeetsRhythm(const Plan& plan, const RhythmSettings& rhythm, bool require_min) {
   if (plan.slots.empty() || plan.slots.front().function != F::kHook || plan.slots.back().function != F::kCliffhanger) return false;
   auto hook = BeatContent(plan.streams[0], plan.k[0], plan.closings[0]);
@@ -334,6 +337,15 @@ bool MeetsRhythm(const Plan& plan, const RhythmSettings& rhythm, bool require_mi
   }
   double total = start;
   if (plan.BeatSeconds(plan.slots.size() - 1) > rhythm.cliffhanger_window_s - kMargin) return false;
+  // A satisfaction point (reversal, payoff, climax) at least every satisfaction_every_s.
+  double last_point = 0, t = 0;
+  for (size_t i = 0; i < plan.slots.size(); ++i) {
+    if (IsSatisfactionBeat(plan.slots[i].function)) {
+      if (t - last_point > rhythm.satisfaction_every_s - kMargin) return false;
+      last_point = t;
+    }
+    t += plan.BeatSeconds(i);
+  }
   if (total > rhythm.max_episode_s - kMargin) return false;
   if (require_min && total < rhythm.min_episode_s + kMargin) return false;
   return conflict && climax;
@@ -369,7 +381,33 @@ std::optional<Block> ClosingFor(F function, const std::string& summary) {
   return ActionBlock(summary);
 }
 
-Plan MakePlan(const Context& ctx, const std::vector<F>& functions, const std::string& cliffhanger) {
+// The action line that lands a planned reveal ("C02 secret", "C01 want").
+std::string RevealText(const Bible& bible, const std::string& reveal, const std::string& lang) {
+  auto parts = Split(reveal, ' ');
+  const Character* c = parts.empty() ? nullptr : bible.FindCharacter(parts[0]);
+  if (!c || parts.size() < 2) return {};
+  bool secret = parts[1] == "secret";
+  std::string text = Trim(secret ? c->secret : c->want);
+  if (text.empty()) return {};
+  if (lang == "zh") return c->name + (secret ? "的秘密曝光：" : "终于说出心愿：") + text;
+  // "He forged…" reads on after a colon as "he forged…".
+  if (text.size() > 1 && std::isupper(static_cast<unsigned char>(text[0])) && std::islower(static_cast<unsigned char>(text[1])))
+    text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
+  return secret ? c->name + "'s secret comes out: " + text : "Now everyone knows what " + c->name + " wants: " + text;
+}
+
+// The beats of an episode that land its planned reveals: payoffs first, then reversals, then
+// the climax; one reveal a beat.
+std::vector<int> RevealBeats(const std::vector<F>& functions, size_t reveals) {
+  std::vector<int> at;
+  for (F want : {F::kPayoff, F::kReversal, F::kClimax})
+    for (size_t i = 0; i < functions.size() && at.size() < reveals; ++i)
+      if (functions[i] == want) at.push_back(static_cast<int>(i));
+  return at;
+}
+
+Plan MakePlan(const Context& ctx, const std::vector<F>& functions, const std::string& cliffhanger,
+              const std::vector<std::string>& reveals) {
   Plan plan;
   plan.slots = SlotsFor(functions);
   EpisodePlaces places = PlacesOf(ctx);
@@ -384,6 +422,11 @@ Plan MakePlan(const Context& ctx, const std::vector<F>& functions, const std::st
     plan.closings.push_back(ClosingFor(functions[i], cliffhanger));
     int k = functions[i] == F::kHook ? 2 : 1;
     plan.k.push_back(std::min(k, static_cast<int>(plan.streams[i].size())));
+  }
+  auto reveal_at = RevealBeats(functions, reveals.size());
+  for (size_t r = 0; r < reveal_at.size(); ++r) {
+    std::string text = RevealText(ctx.bible, reveals[r], ctx.settings.lang);
+    if (!text.empty()) plan.closings[static_cast<size_t>(reveal_at[r])] = ActionBlock(text);
   }
   return plan;
 }
@@ -430,6 +473,83 @@ void AssignVoice(Character& c, const std::string& espeak_voice, std::vector<std:
   c.voice.pitch = r.Range(pitch_lo, pitch_hi);
   c.voice.rate = r.Range(rate_lo, rate_hi);
   while (!used.insert({c.voice.variant, c.voice.pitch}).second) c.voice.pitch = (c.voice.pitch + 7) % 101;
+}
+
+// ---- the season ----
+
+// Escalation: intensity rises across the season, peaks at the paywall and at the finale.
+double Intensity(const Settings& settings, int episode) {
+  int n = std::max(1, settings.episodes);
+  double base = n == 1 ? 0.7 : 0.35 + 0.5 * (episode - 1) / (n - 1);
+  if (episode == settings.paywall_episode) base += 0.2;
+  if (episode == settings.paywall_episode + 1) base += 0.1;
+  if (episode == n) base = 1.0;
+  return Round2(std::clamp(base, 0.0, 1.0));
+}
+
+std::string TemplateName(size_t index) {
+  char name[32];
+  std::snprintf(name, sizeof name, "T%02zu", index + 1);
+  return name;
+}
+
+std::optional<size_t> TemplateIndexOf(const std::string& name) {
+  if (name.size() < 2 || name[0] != 'T') return std::nullopt;
+  int i = std::atoi(name.c_str() + 1) - 1;
+  if (i < 0 || static_cast<size_t>(i) >= Structures().size()) return std::nullopt;
+  return static_cast<size_t>(i);
+}
+
+// Beat-sheet templates across the season: none used again within kTemplateGap episodes.
+constexpr int kTemplateGap = 5;
+
+void PlanBeatTemplates(const Settings& settings, Arc& arc) {
+  Rng r = BaseRng(settings).Fork("season/templates");
+  for (size_t e = 0; e < arc.episodes.size(); ++e) {
+    std::vector<size_t> free;
+    for (size_t t = 0; t < Structures().size(); ++t) {
+      bool recent = false;
+      for (size_t back = 1; back <= kTemplateGap && back <= e; ++back)
+        recent |= arc.episodes[e - back].beat_template == TemplateName(t);
+      if (!recent) free.push_back(t);
+    }
+    arc.episodes[e].beat_template = TemplateName(r.Pick(free));
+  }
+}
+
+// Wants and secrets come out at planned points of the season: the hero's want at once, the
+// others spread out, the villain's secret near the end; at most two reveals an episode.
+void PlanReveals(const Settings& settings, const Bible& bible, Arc& arc) {
+  int n = static_cast<int>(arc.episodes.size());
+  if (n == 0) return;
+  std::vector<std::pair<double, std::string>> wanted;  // (position in the season 0..1, reveal)
+  for (const auto& c : bible.characters) {
+    if (c.role == "protagonist") {
+      wanted.push_back({0.0, c.id + " want"});
+      wanted.push_back({0.6, c.id + " secret"});
+    } else if (c.role == "antagonist") {
+      wanted.push_back({0.3, c.id + " want"});
+      wanted.push_back({0.85, c.id + " secret"});
+    } else {
+      double at = 0.2 + 0.1 * static_cast<double>(&c - &bible.characters[0]);
+      wanted.push_back({at, c.id + " want"});
+      wanted.push_back({std::min(0.75, at + 0.3), c.id + " secret"});
+    }
+  }
+  if (n < 6) {  // a short run has room for secrets only (and the hero's want)
+    std::vector<std::pair<double, std::string>> kept;
+    for (const auto& w : wanted)
+      if (w.second.find("secret") != std::string::npos || w.first == 0.0) kept.push_back(w);
+    wanted = kept;
+  }
+  std::stable_sort(wanted.begin(), wanted.end());
+  for (const auto& [at, reveal] : wanted) {
+    int e = std::clamp(static_cast<int>(std::lround(at * (n - 1))), 0, n - 1);
+    int tries = 0;
+    while (arc.episodes[static_cast<size_t>(e)].reveals.size() >= 2 && tries++ < n) e = (e + 1) % n;
+    if (arc.episodes[static_cast<size_t>(e)].reveals.size() < 2) arc.episodes[static_cast<size_t>(e)].reveals.push_back(reveal);
+  }
+  (void)settings;
 }
 
 }  // namespace
@@ -551,8 +671,19 @@ Arc WriteArc(const Settings& settings, const Bible& bible, const GenrePack& pack
       if (!pack.paywall_cliffhanger.empty() && Usable(ctx, pack.paywall_cliffhanger))
         ep.cliffhanger = Fill(ctx, pack.paywall_cliffhanger, PlacesOf(ctx).primary);
     }
+    ep.intensity = Intensity(settings, e);
     arc.episodes.push_back(std::move(ep));
   }
+  // The paywall's cliffhanger is answered one episode later (two when that one is the finale's
+  // own cliffhanger-free slot does not exist).
+  int paywall = settings.paywall_episode;
+  if (paywall < settings.episodes) {
+    ArcEpisode& answer = arc.episodes[static_cast<size_t>(paywall)];  // episode paywall + 1
+    answer.pays_off = paywall;
+    if (!pack.satisfaction_types.empty()) answer.satisfaction = pack.satisfaction_types.front();
+  }
+  PlanBeatTemplates(settings, arc);
+  PlanReveals(settings, bible, arc);
   return arc;
 }
 
@@ -563,11 +694,24 @@ Beats WriteBeats(const Settings& settings, const Bible& bible, const Arc& arc, i
     if (ep.number == episode) arc_ep = &ep;
   std::string cliffhanger = arc_ep && !arc_ep->cliffhanger.empty() ? arc_ep->cliffhanger : ArcTemplate(ctx, pack.cliffhangers, "cliffhangers");
 
-  // Try the structures in a seeded order; the first that meets the rhythm wins.
+  // The arc's beat template first; then, in a seeded order, templates not planned within
+  // kTemplateGap episodes of this one; then the rest. The first that meets the rhythm wins.
   auto order = Order(Structures().size(), ctx.rng.Fork("structure"));
+  auto planned_near = [&](size_t t) {
+    for (const auto& ep : arc.episodes)
+      if (ep.number != episode && std::abs(ep.number - episode) <= kTemplateGap && ep.beat_template == TemplateName(t)) return true;
+    return false;
+  };
+  std::stable_partition(order.begin(), order.end(), [&](size_t t) { return !planned_near(t); });
+  if (arc_ep)
+    if (auto planned = TemplateIndexOf(arc_ep->beat_template)) {
+      order.erase(std::find(order.begin(), order.end(), *planned));
+      order.insert(order.begin(), *planned);
+    }
+  std::vector<std::string> reveals = arc_ep ? arc_ep->reveals : std::vector<std::string>{};
   std::optional<Plan> chosen;
   for (size_t s = 0; s < order.size() && !chosen; ++s) {
-    Plan plan = MakePlan(ctx, Structures()[order[s]], cliffhanger);
+    Plan plan = MakePlan(ctx, Structures()[order[s]], cliffhanger, reveals);
     if (!MeetsRhythm(plan, settings.rhythm, false)) {
       // Shrink the optional parts before giving up on this structure.
       plan.k[0] = std::min(1, plan.k[0]);
@@ -578,7 +722,7 @@ Beats WriteBeats(const Settings& settings, const Bible& bible, const Arc& arc, i
     if (MeetsRhythm(plan, settings.rhythm, true)) chosen = std::move(plan);
   }
   if (!chosen) {  // nothing fits these rhythm settings: best effort with the first structure
-    chosen = MakePlan(ctx, Structures()[order[0]], cliffhanger);
+    chosen = MakePlan(ctx, Structures()[order[0]], cliffhanger, reveals);
     Grow(*chosen, settings.rhythm, ctx.rng.Fork("grow/fallback"));
   }
   Plan& plan = *chosen;
@@ -588,6 +732,12 @@ Beats WriteBeats(const Settings& settings, const Bible& bible, const Arc& arc, i
   beats.title = arc_ep ? arc_ep->title : std::string();
   double start = 0;
   bool arc_satisfaction_paid = false;
+  bool paid_off = false;
+  auto functions_of = [](const Plan& p) {
+    std::vector<F> f;
+    for (const auto& slot : p.slots) f.push_back(slot.function);
+    return f;
+  };
   for (size_t i = 0; i < plan.slots.size(); ++i) {
     const BeatSlot& slot = plan.slots[i];
     Rng br = ctx.rng.Fork("beat/" + std::to_string(i) + "/meta");
@@ -600,6 +750,7 @@ Beats WriteBeats(const Settings& settings, const Bible& bible, const Arc& arc, i
     b.estimate_s = Round2(seconds);
     start += seconds;
     b.emotion = EmotionFor(slot.function, br);
+    if (arc_ep) b.emotion.arousal = Round2(std::clamp(b.emotion.arousal * (0.8 + 0.3 * arc_ep->intensity), 0.0, 1.0));
     std::set<std::string> cast;
     for (const auto& block : content) cast.insert(block.cast.begin(), block.cast.end());
     if (plan.closings[i]) {  // the closing action is filled text: find the names in it
@@ -617,6 +768,15 @@ Beats WriteBeats(const Settings& settings, const Bible& bible, const Arc& arc, i
       auto idx = TemplateIndex(ctx, sorder, slot.occurrence, slot.occurrences, 0, [&](size_t k) { return Usable(ctx, pool[k]); });
       if (idx) b.summary = Fill(ctx, pool[*idx], plan.places[i]);
     }
+    auto reveal_at = RevealBeats(functions_of(plan), reveals.size());
+    for (size_t r = 0; r < reveal_at.size(); ++r)
+      if (reveal_at[r] == static_cast<int>(i) && !RevealText(bible, reveals[r], settings.lang).empty()) b.reveal = reveals[r];
+    if (arc_ep && arc_ep->pays_off > 0 && slot.function == F::kPayoff && !paid_off) {
+      paid_off = true;
+      b.summary = (settings.lang == "zh" ? "第" + std::to_string(arc_ep->pays_off) + "集悬念揭晓。"
+                                         : "Pays off episode " + std::to_string(arc_ep->pays_off) + "'s cliffhanger. ") + b.summary;
+    }
+    if (slot.function == F::kClimax && !pack.satisfaction_types.empty()) b.satisfaction = br.Pick(pack.satisfaction_types);
     if (slot.function == F::kPayoff || slot.function == F::kReversal) {
       bool last_chance = true;  // pay the arc's satisfaction on the first payoff, else the first reversal
       for (size_t j = i + 1; j < plan.slots.size(); ++j) last_chance &= plan.slots[j].function != F::kPayoff;
@@ -641,7 +801,7 @@ std::string WriteScript(const Settings& settings, const Bible& bible, const Beat
   script.title_page.emplace_back("Title", bible.title + (zh ? " 第" + std::to_string(beats.episode) + "集"
                                                             : " — Episode " + std::to_string(beats.episode)));
   script.title_page.emplace_back("Credit", zh ? "编剧" : "Written by");
-  script.title_page.emplace_back("Author", "Reelwright (built-in writer)");
+  script.title_page.emplace_back("Author", zh ? "Reelwright 内置编剧" : "Reelwright (built-in writer)");
 
   std::vector<F> functions;
   for (const auto& b : beats.beats) functions.push_back(b.function);
@@ -661,6 +821,10 @@ std::string WriteScript(const Settings& settings, const Bible& bible, const Beat
     if (!place) break;
     auto stream = BeatStream(ctx, slots[i], *place);
     auto closing = ClosingFor(beat.function, beat.summary);
+    if (!beat.reveal.empty()) {
+      std::string text = RevealText(bible, beat.reveal, settings.lang);
+      if (!text.empty()) closing = ActionBlock(text);
+    }
     // The k whose estimate matches the beat sheet's.
     int best_k = MinBlocks(beat.function);
     double best_diff = 1e9;
