@@ -170,18 +170,21 @@ Block ActionBlock(std::string text) {
   return b;
 }
 
-// Index of the template to use: a series-wide shuffled order of the pool, read from an offset per
-// episode (so the first episodes do not repeat each other) and interleaved between the beats of
-// the same function in an episode.
-std::optional<size_t> TemplateIndex(const Context& ctx, const std::vector<size_t>& order, int occurrence, int occurrences,
+// Index of the template to use. The season reads each pool as a sequence of passes, each pass a
+// fresh seeded shuffle of the whole pool; an episode starts `stride` entries after the previous
+// one, and the beats of one function in an episode interleave. So a template comes back only
+// after most of its pool has been used, and never twice in the same company.
+std::optional<size_t> TemplateIndex(const Context& ctx, size_t n, const std::string& pool, int occurrence, int occurrences,
                                     int nth, const std::function<bool(size_t)>& usable) {
-  size_t n = order.size();
   if (n == 0) return std::nullopt;
   size_t stride = std::max<size_t>(1, n / 3);
   size_t pos = static_cast<size_t>(ctx.episode - 1) * stride + static_cast<size_t>(occurrence) +
                static_cast<size_t>(nth) * static_cast<size_t>(std::max(1, occurrences));
+  Rng base = BaseRng(ctx.settings).Fork("order/" + pool);
   for (size_t tries = 0; tries < n; ++tries) {
-    size_t idx = order[(pos + tries) % n];
+    size_t p = pos + tries;
+    auto order = Order(n, base.Fork("pass/" + std::to_string(p / n)));
+    size_t idx = order[p % n];
     if (usable(idx)) return idx;
   }
   return std::nullopt;
@@ -209,9 +212,6 @@ std::vector<BeatSlot> SlotsFor(const std::vector<F>& functions) {
 std::vector<Block> BeatStream(const Context& ctx, const BeatSlot& slot, const Location& place) {
   const BeatTemplates& t = ctx.pack.beats.For(slot.function);
   const std::string fname = EnumName(slot.function);
-  Rng base = BaseRng(ctx.settings);
-  auto action_order = Order(t.actions.size(), base.Fork("order/" + fname + "/actions"));
-  auto exchange_order = Order(t.exchanges.size(), base.Fork("order/" + fname + "/exchanges"));
   Rng r = ctx.rng.Fork("beat/" + std::to_string(slot.index) + "/" + fname);
 
   // Which blocks are actions (A) and which exchanges (X).
@@ -232,7 +232,7 @@ std::vector<Block> BeatStream(const Context& ctx, const BeatSlot& slot, const Lo
   int actions = 0, exchanges = 0;
   for (bool action : is_action) {
     if (action) {
-      auto idx = TemplateIndex(ctx, action_order, slot.occurrence, slot.occurrences, actions++,
+      auto idx = TemplateIndex(ctx, t.actions.size(), fname + "/actions", slot.occurrence, slot.occurrences, actions++,
                                [&](size_t i) { return Usable(ctx, t.actions[i]); });
       if (!idx) continue;
       Block b = ActionBlock(Fill(ctx, t.actions[*idx], &place));
@@ -246,7 +246,7 @@ std::vector<Block> BeatStream(const Context& ctx, const BeatSlot& slot, const Lo
         }
         return true;
       };
-      auto idx = TemplateIndex(ctx, exchange_order, slot.occurrence, slot.occurrences, exchanges++, usable);
+      auto idx = TemplateIndex(ctx, t.exchanges.size(), fname + "/exchanges", slot.occurrence, slot.occurrences, exchanges++, usable);
       if (!idx) continue;
       Block b;
       b.action = false;
@@ -764,8 +764,7 @@ Beats WriteBeats(const Settings& settings, const Bible& bible, const Arc& arc, i
       b.summary = cliffhanger;
     } else {
       const auto& pool = pack.beats.For(slot.function).summaries;
-      auto sorder = Order(pool.size(), BaseRng(settings).Fork("order/" + std::string(EnumName(slot.function)) + "/summaries"));
-      auto idx = TemplateIndex(ctx, sorder, slot.occurrence, slot.occurrences, 0, [&](size_t k) { return Usable(ctx, pool[k]); });
+      auto idx = TemplateIndex(ctx, pool.size(), std::string(EnumName(slot.function)) + "/summaries", slot.occurrence, slot.occurrences, 0, [&](size_t k) { return Usable(ctx, pool[k]); });
       if (idx) b.summary = Fill(ctx, pool[*idx], plan.places[i]);
     }
     auto reveal_at = RevealBeats(functions_of(plan), reveals.size());
