@@ -21,8 +21,15 @@ t3=$(now); "$bin" build "$dir" --preset "$preset" -q > /dev/null; t4=$(now)
 
 calc() { awk "BEGIN { printf \"%.6f\", $1 }"; }
 full=$(calc "$t1 - $t0"); noop=$(calc "$t2 - $t1"); edit=$(calc "$t4 - $t3")
+
+# A long season, written by the built-in engine through the command (bible to 100 scripts).
+long="$(dirname "$dir")/long"
+"$bin" new "$long" -q --idea "A betrayed heir returns to take back everything." --episodes 100 > /dev/null
+t5=$(now); "$bin" build "$long" -q --until script > /dev/null; t6=$(now)
+written=$(calc "$t6 - $t5")
 echo "preset $preset, one episode: $(grep -o 'ep001 render: [0-9]* frames in [0-9.]*s ([0-9.]* fps)' "$dir.log")"
 grep -o 'peak memory [0-9]* MB' "$dir.out" | sed 's/^/full build /'
 printf 'full build          %8.2f s\n' "$full"
 printf 'no-op rebuild       %8.3f s   ratio to full %.4f\n' "$noop" "$(calc "$noop / $full")"
 printf 'one line edited     %8.2f s   ratio to full %.3f\n' "$edit" "$(calc "$edit / $full")"
+printf '100 episodes written %7.2f s   (bible, arc, 100 beat sheets and scripts)\n' "$written"
