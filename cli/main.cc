@@ -113,8 +113,13 @@ int main(int argc, char** argv) {
   auto* opt_hook = cmd_revise->add_option("--hook", hook_type, "Open cold on a flash-forward hook of this type")
                        ->check(CLI::IsMember({"decision", "crisis", "information", "emotion"}));
   auto* opt_reveal = cmd_revise->add_flag("--reveal-earlier", reveal_earlier, "Move the first reveal (payoff or reversal) before the conflict in front of it");
-  opt_tighten->excludes(opt_hook)->excludes(opt_reveal);
-  opt_hook->excludes(opt_reveal);
+  std::string revise_beat, revise_ask;
+  auto* opt_beat = cmd_revise->add_option("--beat", revise_beat, "With --ask: the beat to rewrite, by id (B03) or function (hook)");
+  auto* opt_ask = cmd_revise->add_option("--ask", revise_ask, "Rewrite --beat through the series' chat server as this says")->needs(opt_beat);
+  opt_beat->needs(opt_ask);
+  opt_tighten->excludes(opt_hook)->excludes(opt_reveal)->excludes(opt_ask);
+  opt_hook->excludes(opt_reveal)->excludes(opt_ask);
+  opt_reveal->excludes(opt_ask);
 
   // convert
   auto* cmd_convert = app.add_subcommand(
@@ -153,6 +158,13 @@ int main(int argc, char** argv) {
                   summary->calls.cost);
     return 0;
   }
+  if (cmd_revise->parsed() && *opt_ask) {
+    auto out = rw::ReviseBeatWithModel(revise_dir, revise_episode, revise_beat, revise_ask);
+    if (!out.ok()) return Fail(out.error());
+    std::printf("%s%s\n\nWrote %s (and the diff beside it). The current script is unchanged.\n", out->diff.c_str(),
+                out->summary.c_str(), out->variant.c_str());
+    return 0;
+  }
   if (cmd_revise->parsed()) {
     rw::RevisionRequest request;
     if (*opt_tighten) {
@@ -164,7 +176,7 @@ int main(int argc, char** argv) {
     } else if (reveal_earlier) {
       request.kind = rw::RevisionKind::kRevealEarlier;
     } else {
-      std::fprintf(stderr, "error: say what to revise: --tighten SECONDS, --hook TYPE or --reveal-earlier\n");
+      std::fprintf(stderr, "error: say what to revise: --tighten SECONDS, --hook TYPE, --reveal-earlier, or --beat B --ask TEXT\n");
       return 2;
     }
     auto out = rw::ReviseEpisode(revise_dir, revise_episode, request);

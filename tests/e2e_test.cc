@@ -11,8 +11,12 @@
 #include <regex>
 #include <string>
 
+#include <fontconfig/fontconfig.h>
+
 #include "base/file.h"
 #include "base/hash.h"
+#include "base/text.h"
+#include "story/llm_testing.h"
 
 namespace rw {
 namespace {
@@ -225,6 +229,120 @@ TEST_F(E2E, ReviseWritesAVariantBesideTheScriptAndNeverOverIt) {
   EXPECT_TRUE(fs::exists(dir / "episodes/ep001/variants/script.tighten-62s.diff"));
   EXPECT_EQ(Reelwright("revise " + Quote(dir.string()) + " 1 --hook surprise").code, 2);
   EXPECT_EQ(Reelwright("revise " + Quote(dir.string()) + " 9 --reveal-earlier").code, 2);
+}
+
+// Every character of the subtitles has a glyph in the font the ASS style names, and fontconfig
+// resolves that name to the font itself, not to a fallback: no empty boxes on screen.
+void ExpectFontCoversText(const std::string& family, const std::string& text) {
+  ASSERT_TRUE(FcInit());
+  FcPattern* pattern = FcNameParse(reinterpret_cast<const FcChar8*>(family.c_str()));
+  FcConfigSubstitute(nullptr, pattern, FcMatchPattern);
+  FcDefaultSubstitute(pattern);
+  FcResult result;
+  FcPattern* match = FcFontMatch(nullptr, pattern, &result);
+  ASSERT_NE(match, nullptr);
+  FcChar8* got = nullptr;
+  FcPatternGetString(match, FC_FAMILY, 0, &got);
+  EXPECT_EQ(std::string(reinterpret_cast<char*>(got)), family);
+  FcCharSet* charset = nullptr;
+  ASSERT_EQ(FcPatternGetCharSet(match, FC_CHARSET, 0, &charset), FcResultMatch);
+  int missing = 0;
+  for (char32_t c : DecodeUtf8(text))
+    if (c > ' ' && !FcCharSetHasChar(charset, c)) ++missing;
+  EXPECT_EQ(missing, 0);
+  FcPatternDestroy(match);
+  FcPatternDestroy(pattern);
+}
+
+TEST_F(E2E, ChineseSeriesRendersWithChineseVoicesAndSubtitles) {
+  fs::path dir = Dir("zh");
+  Outcome made = Reelwright("new " + Quote(dir.string()) +
+                            " --idea '婚礼当晚被丈夫和妹妹陷害的新娘，五年后以神秘投资人身份归来' --genre revenge --lang zh --episodes 1 --seed 2");
+  ASSERT_EQ(made.code, 0) << made.err;
+  Outcome build = Reelwright("build -q " + Quote(dir.string()) + " --preset preview");
+  ASSERT_EQ(build.code, 0) << build.err;
+  fs::path ep = dir / "episodes/ep001";
+  std::string bible = *ReadFile(dir / "bible.yaml");
+  EXPECT_NE(bible.find("voice: cmn"), std::string::npos);
+  std::string srt = *ReadFile(ep / "ep001.zh.srt");
+  EXPECT_TRUE(HasCjk(srt));
+  std::string ass = *ReadFile(ep / "ep001.zh.ass");
+  EXPECT_NE(ass.find("Noto Sans CJK SC"), std::string::npos);
+  ExpectFontCoversText("Noto Sans CJK SC", srt);
+  auto timeline = nlohmann::json::parse(*ReadFile(ep / "timeline.json"));
+  double seconds = timeline["frames"].get<double>() / timeline["fps"].get<double>();
+  EXPECT_GE(seconds, 60.0);
+  EXPECT_LE(seconds, 120.0);
+  Outcome vol = Exec("ffmpeg -hide_banner -nostats -i " + Quote((ep / "ep001.zh.preview.mp4").string()) + " -af volumedetect -vn -f null - ");
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(vol.err, m, std::regex("mean_volume: (-?[0-9.]+) dB"))) << vol.err;
+  EXPECT_GT(std::stod(m[1]), -45.0);
+}
+
+TEST_F(E2E, LlmWriterThroughTheCommandAgainstALocalServer) {
+  int requests = 0;
+  testing::FakeChatServer server([&](int index, const nlohmann::json& request) {
+    ++requests;
+    if (index == 0) return testing::ErrorReply(503, "warming up");  // retried with backoff
+    return testing::Canned(request);
+  });
+  fs::path dir = Dir("llm");
+  Outcome made = Reelwright("new " + Quote(dir.string()) + " --idea 'A wife betrayed by her husband returns as his investor'" +
+                            " --episodes 3 --writer llm --llm-url " + server.BaseUrl() + " --llm-model fake-writer");
+  ASSERT_EQ(made.code, 0) << made.err;
+  Outcome build = Reelwright("build " + Quote(dir.string()) + " --until script");
+  ASSERT_EQ(build.code, 0) << build.err;
+  EXPECT_EQ(requests, 1 + 1 + 1 + 3 + 3);  // one 503, bible, arc, 3 beats, 3 scripts
+  EXPECT_NE(build.out.find("Model calls this build: 9"), std::string::npos) << build.out;
+  std::string script = *ReadFile(dir / "episodes/ep002/script.fountain");
+  EXPECT_NE(script.find("You buried a coffin."), std::string::npos);
+  EXPECT_NE(script.find("LLM writer, fake-writer"), std::string::npos);
+  // Nothing changed: no call is made again.
+  Outcome again = Reelwright("build -q " + Quote(dir.string()) + " --until script");
+  EXPECT_EQ(again.code, 0);
+  EXPECT_NE(again.out.find("Nothing to do"), std::string::npos);
+  EXPECT_EQ(requests, 9);
+}
+
+TEST_F(E2E, UnreachableLlmServerIsAClearErrorAndWritesNothing) {
+  fs::path dir = Dir("llm_down");
+  ASSERT_EQ(Reelwright("new " + Quote(dir.string()) + " --idea 'x' --writer llm --llm-url http://127.0.0.1:9/v1 --llm-model m").code, 0);
+  Outcome build = Reelwright("build " + Quote(dir.string()) + " --until script");
+  EXPECT_EQ(build.code, 1);
+  EXPECT_NE(build.err.find("cannot reach"), std::string::npos) << build.err;
+  EXPECT_FALSE(fs::exists(dir / "bible.yaml"));
+}
+
+TEST_F(E2E, ReviseOneBeatThroughAChatServer) {
+  fs::path dir = Dir("ask");
+  ASSERT_EQ(New(dir, 1, 9).code, 0);
+  ASSERT_EQ(Reelwright("build -q " + Quote(dir.string()) + " --until script").code, 0);
+  std::string beats = *ReadFile(dir / "episodes/ep001/beats.yaml");
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(beats, m, std::regex("location: (L[0-9]+)")));
+  std::string location = m[1];
+  nlohmann::json seen;
+  testing::FakeChatServer server([&](int, const nlohmann::json& request) {
+    seen = request;
+    nlohmann::json scene = {{"heading", location}, {"beat", "B01"}, {"elements", {
+        {{"type", "action"}, {"character", ""}, {"parenthetical", ""}, {"text", "The lights die. One candle burns."}},
+        {{"type", "dialogue"}, {"character", "C01"}, {"parenthetical", "quietly"}, {"text", "You kept my seat warm."}}}}};
+    return testing::ChatReply(nlohmann::json({{"scenes", {scene}}}).dump());
+  });
+  std::string settings = *ReadFile(dir / "reelwright.yaml");
+  settings = std::regex_replace(settings, std::regex("base_url: \"\""), "base_url: " + server.BaseUrl());
+  settings = std::regex_replace(settings, std::regex("model: \"\""), "model: fake-editor");
+  ASSERT_TRUE(WriteFileAtomic(dir / "reelwright.yaml", settings).ok());
+  std::string before = *ReadFile(dir / "episodes/ep001/script.fountain");
+
+  Outcome r = Reelwright("revise " + Quote(dir.string()) + " 1 --beat hook --ask 'open in darkness, quieter'");
+  ASSERT_EQ(r.code, 0) << r.err << r.out;
+  EXPECT_NE(seen["messages"].back()["content"].get<std::string>().find("open in darkness, quieter"), std::string::npos);
+  EXPECT_EQ(*ReadFile(dir / "episodes/ep001/script.fountain"), before);
+  std::string variant = *ReadFile(dir / "episodes/ep001/variants/script.ask-B01.fountain");
+  EXPECT_NE(variant.find("You kept my seat warm."), std::string::npos);
+  EXPECT_NE(variant.find("# B02"), std::string::npos);  // the other beats are still there
+  EXPECT_NE(r.out.find("+You kept my seat warm."), std::string::npos) << r.out;
 }
 
 TEST_F(E2E, BadUsageExitsTwoWithHelp) {

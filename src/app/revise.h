@@ -20,4 +20,9 @@ struct RevisionOutcome {
 
 Result<RevisionOutcome> ReviseEpisode(const std::filesystem::path& root, int episode, const RevisionRequest& request);
 
+// Rewrites one beat through the series' chat server (providers.chat) as `ask` says; the calls
+// it makes are recorded in the ledger like a build's.
+Result<RevisionOutcome> ReviseBeatWithModel(const std::filesystem::path& root, int episode, const std::string& beat,
+                                            const std::string& ask);
+
 }  // namespace rw

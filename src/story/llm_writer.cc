@@ -858,4 +858,23 @@ Result<std::string> LlmWriteScript(const Settings& settings, const Bible& bible,
   return read(reply);
 }
 
+Result<std::string> LlmReviseBeat(const Settings& settings, const Bible& bible, const Beats& beats,
+                                  const std::string& current_section, const std::string& beat_id, const std::string& ask,
+                                  ChatClient& client, std::vector<CallRecord>* calls) {
+  Beats one;
+  one.episode = beats.episode;
+  one.title = beats.title;
+  for (const auto& b : beats.beats)
+    if (b.id == beat_id) one.beats.push_back(b);
+  if (one.beats.empty()) return BadInput("--beat", "'" + beat_id + "' is not a beat of episode " + std::to_string(beats.episode));
+  const std::string model = client.settings().model;
+  auto read = [&](const json& reply) { return ReadScript(settings, bible, one, model, reply); };
+  std::string prompt = ScriptPrompt(settings, bible, one);
+  prompt += settings.lang == "zh" ? "\n\n这个节拍现在的剧本（Fountain）：\n" + current_section + "\n\n只重写这一个节拍，按下面的要求修改，其余不变：" + ask
+                                  : "\n\nThe beat as it is now (Fountain):\n" + current_section +
+                                        "\n\nRewrite only this beat, changed as asked, everything else as it is: " + ask;
+  RW_ASSIGN(json reply, client.AskJson(Messages(settings, prompt), "script", LlmScriptSchema(), ValidatorOf(read), calls));
+  return read(reply);
+}
+
 }  // namespace rw

@@ -58,6 +58,12 @@ Result<Arc> LlmWriteArc(const Settings& settings, const Bible& bible, ChatClient
 Result<Beats> LlmWriteBeats(const Settings& settings, const Bible& bible, const Arc& arc, int episode, ChatClient& client,
                             std::vector<CallRecord>* calls);
 // The episode's screenplay as Fountain text.
+// Rewrites one beat of an episode as `ask` says: the reply is a Fountain script holding that
+// beat's section only (title page, "# Bxx function", its scenes), for the caller to splice in.
+Result<std::string> LlmReviseBeat(const Settings& settings, const Bible& bible, const Beats& beats,
+                                  const std::string& current_section, const std::string& beat_id, const std::string& ask,
+                                  ChatClient& client, std::vector<CallRecord>* calls);
+
 Result<std::string> LlmWriteScript(const Settings& settings, const Bible& bible, const Beats& beats, ChatClient& client,
                                    std::vector<CallRecord>* calls);
 

@@ -248,6 +248,40 @@ Result<Revision> RevealEarlier(Screenplay s) {
 
 }  // namespace
 
+Result<std::string> FindBeatSection(const Screenplay& script, const std::string& which) {
+  for (const auto& span : BeatSpans(script))
+    if (span.id == which || span.function == ToLowerAscii(which)) return span.id;
+  std::string known;
+  for (const auto& span : BeatSpans(script)) known += (known.empty() ? "" : ", ") + span.id + " " + span.function;
+  return BadInput("--beat", "no beat '" + which + "' in this script; its beats are: " + known);
+}
+
+std::string BeatSectionText(const Screenplay& script, const std::string& beat_id) {
+  Screenplay section;
+  for (const auto& span : BeatSpans(script))
+    if (span.id == beat_id)
+      section.elements.assign(script.elements.begin() + static_cast<long>(span.begin), script.elements.begin() + static_cast<long>(span.end));
+  return WriteFountain(section);
+}
+
+Result<Screenplay> SpliceBeat(const Screenplay& script, const std::string& beat_id, const Screenplay& replacement) {
+  const BeatSpan* old_span = nullptr;
+  auto spans = BeatSpans(script);
+  for (const auto& span : spans)
+    if (span.id == beat_id) old_span = &span;
+  auto new_spans = BeatSpans(replacement);
+  const BeatSpan* new_span = nullptr;
+  for (const auto& span : new_spans)
+    if (span.id == beat_id) new_span = &span;
+  if (!old_span || !new_span) return Failed("the revision has no section for beat " + beat_id);
+  Screenplay out = script;
+  out.elements.erase(out.elements.begin() + static_cast<long>(old_span->begin), out.elements.begin() + static_cast<long>(old_span->end));
+  out.elements.insert(out.elements.begin() + static_cast<long>(old_span->begin),
+                      replacement.elements.begin() + static_cast<long>(new_span->begin),
+                      replacement.elements.begin() + static_cast<long>(new_span->end));
+  return out;
+}
+
 double EstimateScriptSeconds(const Screenplay& script, const Bible& bible) {
   double total = 0;
   for (size_t i = 0; i < script.elements.size(); ++i) total += ElementSeconds(script, i, bible);

@@ -39,4 +39,11 @@ double EstimateScriptSeconds(const Screenplay& script, const Bible& bible);
 
 Result<Revision> ReviseScript(const Screenplay& script, const Bible& bible, const RevisionRequest& request);
 
+// The id of the beat `which` names: a beat id ("B03") or a function ("hook": its first beat).
+Result<std::string> FindBeatSection(const Screenplay& script, const std::string& which);
+// The beat's section as Fountain text (its "# Bxx" heading and everything up to the next).
+std::string BeatSectionText(const Screenplay& script, const std::string& beat_id);
+// `script` with beat `beat_id`'s section replaced by the same section of `replacement`.
+Result<Screenplay> SpliceBeat(const Screenplay& script, const std::string& beat_id, const Screenplay& replacement);
+
 }  // namespace rw

@@ -36,7 +36,11 @@ std::vector<size_t> Order(size_t n, Rng rng) {
 
 double Round2(double v) { return std::round(v * 100.0) / 100.0; }
 
-std::string TwoDigits(int n) { return (n < 10 ? "0" : "") + std::to_string(n); }
+std::string TwoDigits(int n) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%02d", n);
+  return buf;
+}
 
 bool IsLatin(std::string_view text) {
   for (unsigned char c : text)
