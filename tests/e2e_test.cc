@@ -345,6 +345,36 @@ TEST_F(E2E, ReviseOneBeatThroughAChatServer) {
   EXPECT_NE(r.out.find("+You kept my seat warm."), std::string::npos) << r.out;
 }
 
+TEST_F(E2E, AnEpisodeWrittenFromScratchInFountainIsBuiltFrom) {
+  fs::path dir = Dir("scratch");
+  ASSERT_EQ(New(dir, 1, 4).code, 0);
+  ASSERT_EQ(Reelwright("build -q " + Quote(dir.string()) + " --until arc").code, 0);
+  std::string bible = *ReadFile(dir / "bible.yaml");
+  std::vector<std::string> names;
+  std::regex name_re("\n    name: ([^\n]+)");
+  for (std::sregex_iterator it(bible.begin(), bible.end(), name_re), end; it != end; ++it) names.push_back((*it)[1]);
+  ASSERT_GE(names.size(), 2u);
+  auto upper = [](std::string n) {
+    for (char& c : n) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return n;
+  };
+  std::string script = "Title: Written by hand\n\nINT. KITCHEN - NIGHT\n\n" + names[0] +
+                       " drops a ring into a glass of water.\n\n" + upper(names[0]) + "\n(quietly)\nI know what you did.\n\n" +
+                       upper(names[1]) + "\nThen you know why I did it.\n\n> CUT TO:\n\nEXT. ROOF - DAWN\n\n" + upper(names[0]) +
+                       "\nThis ends tonight.\n";
+  fs::create_directories(dir / "episodes/ep001");
+  ASSERT_TRUE(WriteFileAtomic(dir / "episodes/ep001/script.fountain", script).ok());
+  Outcome build = Reelwright("build " + Quote(dir.string()) + " --until subtitles");
+  ASSERT_EQ(build.code, 0) << build.err;
+  EXPECT_EQ(*ReadFile(dir / "episodes/ep001/script.fountain"), script);
+  EXPECT_NE(build.err.find("a person's file"), std::string::npos) << build.err;
+  std::string srt = *ReadFile(dir / "episodes/ep001/ep001.en.srt");
+  EXPECT_NE(srt.find("I know what you did."), std::string::npos) << srt;
+  EXPECT_NE(srt.find("This ends tonight."), std::string::npos);
+  EXPECT_TRUE(fs::exists(dir / "episodes/ep001/voice/L003.wav"));
+  EXPECT_FALSE(fs::exists(dir / "episodes/ep001/voice/L004.wav"));
+}
+
 TEST_F(E2E, BadUsageExitsTwoWithHelp) {
   EXPECT_EQ(Reelwright("build").code, 2);
   EXPECT_EQ(Reelwright("frobnicate").code, 2);

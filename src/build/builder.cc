@@ -15,6 +15,19 @@ namespace fs = std::filesystem;
 const fs::path& StageContext::root() const { return builder_.root(); }
 
 fs::path StageContext::OutputPath(const std::string& rel) {
+  // A file the ledger never saw a build make is a person's (a script written from scratch, an
+  // image dropped in): it is a source, never written over. Every other output is recorded as
+  // pending before it is written, so a run killed half-way is not mistaken for a person later.
+  if (!IsProtected(rel) && std::find(outputs_.begin(), outputs_.end(), rel) == outputs_.end()) {
+    auto known = builder_.ledger().GetArtifact(rel);
+    std::error_code ec;
+    if (!known && fs::exists(Abs(rel), ec)) {
+      protected_.insert(rel);
+      found_sources_.push_back(rel);
+    } else if (!known) {
+      (void)builder_.ledger().RecordPendingOutput(rel, stage_);
+    }
+  }
   if (IsProtected(rel)) {
     std::string variant = Builder::VariantPath(rel);
     variants_.push_back(variant);
@@ -159,7 +172,7 @@ StageReport Builder::Run(const StageSpec& spec) {
     return report;
   }
   auto previous = ledger_.OutputsOf(spec.name);
-  StageContext ctx(*this, protected_outputs);
+  StageContext ctx(*this, protected_outputs, spec.name);
   Status ran = spec.run(ctx);
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   report.items_made = ctx.items_made;
@@ -173,6 +186,11 @@ StageReport Builder::Run(const StageSpec& spec) {
     return report;  // stays pending: the next build runs it again
   }
 
+  for (const auto& rel : ctx.found_sources_) {
+    protected_outputs.insert(rel);
+    report.kept_edits.push_back(rel);
+    Say("  keep  " + rel + " (a person's file: the build reads it and never writes over it)");
+  }
   std::vector<ArtifactRecord> outputs;
   for (const auto& rel : ctx.outputs_) {
     std::string hash = HashOf(rel);

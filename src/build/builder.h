@@ -78,13 +78,15 @@ class StageContext {
 
  private:
   friend class Builder;
-  StageContext(Builder& builder, std::set<std::string> protected_outputs)
-      : builder_(builder), protected_(std::move(protected_outputs)) {}
+  StageContext(Builder& builder, std::set<std::string> protected_outputs, std::string stage)
+      : builder_(builder), protected_(std::move(protected_outputs)), stage_(std::move(stage)) {}
   Builder& builder_;
   std::set<std::string> protected_;
   std::vector<std::string> outputs_;  // in order written
   std::vector<std::string> variants_;
+  std::vector<std::string> found_sources_;  // outputs a person had put there before any build
   std::vector<ModelCall> calls_;
+  std::string stage_;
 };
 
 struct BuildOptions {

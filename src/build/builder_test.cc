@@ -137,6 +137,37 @@ TEST_F(BuilderTest, HumanEditIsKeptAndFlowsDownstream) {
   EXPECT_EQ(RunScript().outcome, StageOutcome::kUpToDate);
 }
 
+TEST_F(BuilderTest, AFileAPersonPutThereBeforeAnyBuildIsASource) {
+  ASSERT_TRUE(WriteFileAtomic(root_ / "outline.txt", "I wrote this outline myself").ok());
+  auto r = RunOutline();
+  EXPECT_EQ(r.outcome, StageOutcome::kRan);
+  EXPECT_EQ(*ReadFile(root_ / "outline.txt"), "I wrote this outline myself");
+  EXPECT_EQ(*ReadFile(root_ / "variants/outline.txt"), "OUTLINE(noir): a betrayed heir returns");
+  EXPECT_EQ(ledger_->GetArtifact("outline.txt")->author, "human");
+  RunScript();
+  EXPECT_EQ(*ReadFile(root_ / "script.txt"), "SCRIPT from I wrote this outline myself");
+}
+
+TEST_F(BuilderTest, FilesOfAKilledFirstRunAreNotTakenForAPersonsFiles) {
+  StageSpec s;
+  s.name = "frames";
+  s.kind = "frames";
+  bool die = true;
+  s.run = [&](StageContext& ctx) -> Status {
+    RW_TRY(ctx.Write("frames/S001.png", "first"));
+    if (die) return Failed("killed");  // as if the process died here
+    return ctx.Write("frames/S002.png", "second");
+  };
+  EXPECT_EQ(builder_->Run(s).outcome, StageOutcome::kFailed);
+  Reopen();
+  die = false;
+  auto r = builder_->Run(s);
+  EXPECT_EQ(r.outcome, StageOutcome::kRan);
+  EXPECT_TRUE(r.kept_edits.empty());
+  EXPECT_FALSE(fs::exists(root_ / "frames/variants/S001.png"));
+  EXPECT_EQ(ledger_->GetArtifact("frames/S001.png")->author, "model:builtin");
+}
+
 TEST_F(BuilderTest, InterruptedRunIsRedone) {
   RunOutline();
   ASSERT_TRUE(ledger_->MarkPending("outline", "outline").ok());

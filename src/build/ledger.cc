@@ -198,6 +198,13 @@ CallTotals Ledger::Totals(int64_t since) {
   return t;
 }
 
+Status Ledger::RecordPendingOutput(const std::string& path, const std::string& stage) {
+  Stmt s(db_, "INSERT OR IGNORE INTO artifacts(path, stage, hash, author, updated_at) VALUES(?, ?, '', 'pending', ?)");
+  s.Bind(1, path).Bind(2, stage).Bind(3, Now());
+  if (s.Run() != SQLITE_DONE) return IoError(".reelwright/ledger.sqlite", sqlite3_errmsg(db_));
+  return {};
+}
+
 std::optional<std::string> Ledger::GetMemo(const std::string& key) {
   Stmt s(db_, "SELECT hash FROM memo WHERE key = ?");
   s.Bind(1, key);

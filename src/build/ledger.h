@@ -86,6 +86,9 @@ class Ledger {
   // previous list), and a history row for every output whose hash changed.
   Status CommitStage(const StageRecord& stage, const std::vector<ArtifactRecord>& outputs);
   Status SetAuthor(const std::string& path, const std::string& hash, const std::string& author);
+  // Notes that a running stage is about to write `path` (hash empty, author "pending"), so a
+  // file a killed run left is known as the build's, not a person's.
+  Status RecordPendingOutput(const std::string& path, const std::string& stage);
 
   std::optional<std::string> GetMemo(const std::string& key);
   Status PutMemo(const std::string& key, const std::string& hash);
