@@ -259,7 +259,18 @@ TimeOfDay ParseTime(std::string_view text) {
   return TimeOfDay::kDay;
 }
 
-const char* TimeName(TimeOfDay time) {
+// The time of day as a scene heading shows it: in Chinese for a location named in Chinese
+// (as Location::Heading() writes it), else in English.
+const char* TimeName(TimeOfDay time, bool chinese) {
+  if (chinese) {
+    switch (time) {
+      case TimeOfDay::kNight: return "夜";
+      case TimeOfDay::kDusk: return "黄昏";
+      case TimeOfDay::kDawn: return "清晨";
+      case TimeOfDay::kDay: break;
+    }
+    return "日";
+  }
   switch (time) {
     case TimeOfDay::kNight: return "NIGHT";
     case TimeOfDay::kDusk: return "DUSK";
@@ -1982,7 +1993,7 @@ class PanelPainter {
     if (!label.empty()) y += DrawPill(cr_, 34, y, label, {0.02, 0.02, 0.04}, 0.68) + 10;
     std::string place = ToUpperAscii(Trim(spec_.location_name));
     if (place.empty()) place = ToUpperAscii(Trim(spec_.location_kind));
-    std::string strip = std::string(spec_.interior ? "INT. " : "EXT. ") + place + " — " + TimeName(time_);
+    std::string strip = std::string(spec_.interior ? "INT. " : "EXT. ") + place + " — " + TimeName(time_, HasCjk(place));
     Rgb marker = time_ == TimeOfDay::kNight  ? Rgb{0.45, 0.6, 1.0}
                  : time_ == TimeOfDay::kDusk ? Rgb{1.0, 0.55, 0.25}
                  : time_ == TimeOfDay::kDawn ? Rgb{1.0, 0.75, 0.75}
