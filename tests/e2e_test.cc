@@ -375,6 +375,28 @@ TEST_F(E2E, AnEpisodeWrittenFromScratchInFountainIsBuiltFrom) {
   EXPECT_FALSE(fs::exists(dir / "episodes/ep001/voice/L004.wav"));
 }
 
+TEST_F(E2E, ProgressiveWritingContinuesFromEditedBeats) {
+  fs::path dir = Dir("progressive");
+  ASSERT_EQ(New(dir, 1, 6).code, 0);
+  Outcome first = Reelwright("build -q " + Quote(dir.string()) + " --until beats");
+  ASSERT_EQ(first.code, 0) << first.err;
+  EXPECT_FALSE(fs::exists(dir / "episodes/ep001/script.fountain"));
+  fs::path beats = dir / "episodes/ep001/beats.yaml";
+  std::string text = *ReadFile(beats);
+  // The cliffhanger's summary is its closing image: rewrite it by hand.
+  size_t cliff = text.find("function: cliffhanger");
+  ASSERT_NE(cliff, std::string::npos);
+  size_t summary = text.find("summary: ", cliff);
+  size_t eol = text.find('\n', summary);
+  text.replace(summary, eol - summary, "summary: A stranger in the doorway holds the missing ring.");
+  ASSERT_TRUE(WriteFileAtomic(beats, text).ok());
+  Outcome second = Reelwright("build -q " + Quote(dir.string()) + " --until script");
+  ASSERT_EQ(second.code, 0) << second.err;
+  EXPECT_EQ(*ReadFile(beats), text);
+  std::string script = *ReadFile(dir / "episodes/ep001/script.fountain");
+  EXPECT_NE(script.find("A stranger in the doorway holds the missing ring."), std::string::npos) << script;
+}
+
 TEST_F(E2E, BadUsageExitsTwoWithHelp) {
   EXPECT_EQ(Reelwright("build").code, 2);
   EXPECT_EQ(Reelwright("frobnicate").code, 2);
