@@ -10,6 +10,7 @@ namespace rw {
 // Decodes UTF-8 into code points; invalid bytes become U+FFFD.
 std::vector<char32_t> DecodeUtf8(std::string_view text);
 std::string EncodeUtf8(const std::vector<char32_t>& code_points);
+void AppendUtf8(std::string& out, char32_t code_point);
 size_t CountCodePoints(std::string_view text);
 bool IsCjk(char32_t c);
 bool HasCjk(std::string_view text);

@@ -10,24 +10,6 @@ namespace {
 
 using K = ScriptElementKind;
 
-void AppendCodePoint(std::string& out, char32_t c) {
-  if (c < 0x80) {
-    out.push_back(static_cast<char>(c));
-  } else if (c < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (c >> 6)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else if (c < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (c >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (c >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  }
-}
-
 // Appends `text` XML-escaped, as valid UTF-8 made only of characters XML 1.0 allows.
 void AppendEscaped(std::string& out, std::string_view text) {
   for (char32_t c : DecodeUtf8(text)) {
@@ -40,7 +22,7 @@ void AppendEscaped(std::string& out, std::string_view text) {
       default:
         if (c < 0x20 && c != '\t' && c != '\n') break;  // control characters (and '\r') are dropped
         if ((c >= 0xD800 && c <= 0xDFFF) || c == 0xFFFE || c == 0xFFFF || c > 0x10FFFF) c = 0xFFFD;
-        AppendCodePoint(out, c);
+        AppendUtf8(out, c);
     }
   }
 }
