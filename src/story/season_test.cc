@@ -70,6 +70,19 @@ TEST(Season, BeatTemplatesDoNotReturnWithinFiveEpisodes) {
   }
 }
 
+TEST(Season, NoTemplateTwiceInOneEpisodeAllSeasonLong) {
+  for (const auto& [genre, lang] : AllPacks()) {
+    Season s = WriteSeason(genre, lang, 40, 11);
+    for (size_t e = 0; e < s.scripts.size(); ++e) {
+      auto script = ParseFountain(s.scripts[e], "script");
+      ASSERT_TRUE(script.ok());
+      std::map<std::string, int> seen;
+      for (const auto& u : ScriptUnits(*script))
+        EXPECT_EQ(seen[u.text]++, 0) << genre << "/" << lang << " ep" << e + 1 << " repeats: " << u.text;
+    }
+  }
+}
+
 TEST(Season, SatisfactionPointAtLeastEveryThirtySeconds) {
   for (const auto& [genre, lang] : AllPacks()) {
     Season s = WriteSeason(genre, lang, 12, 7);

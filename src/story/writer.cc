@@ -213,7 +213,12 @@ std::vector<BeatSlot> SlotsFor(const std::vector<F>& functions) {
   return slots;
 }
 
-std::vector<Block> BeatStream(const Context& ctx, const BeatSlot& slot, const Location& place) {
+// The templates an episode has drawn so far ("conflict/exchanges/7"): a template is used once an
+// episode at most. MakePlan and WriteScript draw the beats' streams in the same order, so both
+// see the same choices.
+using UsedTemplates = std::set<std::string>;
+
+std::vector<Block> BeatStream(const Context& ctx, const BeatSlot& slot, const Location& place, UsedTemplates& used) {
   const BeatTemplates& t = ctx.pack.beats.For(slot.function);
   const std::string fname = EnumName(slot.function);
   Rng r = ctx.rng.Fork("beat/" + std::to_string(slot.index) + "/" + fname);
@@ -237,13 +242,15 @@ std::vector<Block> BeatStream(const Context& ctx, const BeatSlot& slot, const Lo
   for (bool action : is_action) {
     if (action) {
       auto idx = TemplateIndex(ctx, t.actions.size(), fname + "/actions", slot.occurrence, slot.occurrences, actions++,
-                               [&](size_t i) { return Usable(ctx, t.actions[i]); });
+                               [&](size_t i) { return !used.count(fname + "/actions/" + std::to_string(i)) && Usable(ctx, t.actions[i]); });
       if (!idx) continue;
+      used.insert(fname + "/actions/" + std::to_string(*idx));
       Block b = ActionBlock(Fill(ctx, t.actions[*idx], &place));
       AddCast(ctx, t.actions[*idx], b.cast);
       blocks.push_back(std::move(b));
     } else {
       auto usable = [&](size_t i) {
+        if (used.count(fname + "/exchanges/" + std::to_string(i))) return false;
         for (const auto& raw : t.exchanges[i]) {
           ExchangeLine line;
           if (!ParseExchangeLine(raw, &line) || !ctx.by_slot.count(line.slot) || !Usable(ctx, line.text)) return false;
@@ -252,6 +259,7 @@ std::vector<Block> BeatStream(const Context& ctx, const BeatSlot& slot, const Lo
       };
       auto idx = TemplateIndex(ctx, t.exchanges.size(), fname + "/exchanges", slot.occurrence, slot.occurrences, exchanges++, usable);
       if (!idx) continue;
+      used.insert(fname + "/exchanges/" + std::to_string(*idx));
       Block b;
       b.action = false;
       for (const auto& raw : t.exchanges[*idx]) {
@@ -419,10 +427,11 @@ Plan MakePlan(const Context& ctx, const std::vector<F>& functions, const std::st
   Rng r = ctx.rng.Fork("places/switch");
   size_t n = functions.size();
   size_t switch_at = r.Chance(0.6) ? static_cast<size_t>(r.Range(2, static_cast<int>(n) - 2)) : n;
+  UsedTemplates used;
   for (size_t i = 0; i < n; ++i) {
     const Location* place = i < switch_at ? places.primary : places.secondary;
     plan.places.push_back(place);
-    plan.streams.push_back(BeatStream(ctx, plan.slots[i], *place));
+    plan.streams.push_back(BeatStream(ctx, plan.slots[i], *place, used));
     plan.closings.push_back(ClosingFor(functions[i], cliffhanger));
     int k = functions[i] == F::kHook ? 2 : 1;
     plan.k.push_back(std::min(k, static_cast<int>(plan.streams[i].size())));
@@ -817,12 +826,13 @@ std::string WriteScript(const Settings& settings, const Bible& bible, const Beat
     if (kind == ScriptElementKind::kSection) e.section_depth = 1;
     script.elements.push_back(std::move(e));
   };
+  UsedTemplates used;
   for (size_t i = 0; i < beats.beats.size(); ++i) {
     const Beat& beat = beats.beats[i];
     const Location* place = bible.FindLocation(beat.location);
     if (!place && !bible.locations.empty()) place = &bible.locations[0];
     if (!place) break;
-    auto stream = BeatStream(ctx, slots[i], *place);
+    auto stream = BeatStream(ctx, slots[i], *place, used);
     auto closing = ClosingFor(beat.function, beat.summary);
     if (!beat.reveal.empty()) {
       std::string text = RevealText(bible, beat.reveal, settings.lang);
