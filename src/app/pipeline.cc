@@ -77,15 +77,8 @@ Status CheckCues(const Screenplay& script, const Bible& bible, const std::string
   return {};
 }
 
-Result<Timeline> LoadTimeline(const fs::path& root, int episode) {
-  std::string rel = Ep(episode, kTimelineFile);
-  RW_ASSIGN(std::string text, ReadFile(root / rel));
-  Timeline tl;
-  auto parsed = Json::parse(text, nullptr, false);
-  if (parsed.is_discarded()) return BadInput((root / rel).string(), "not valid JSON; delete it and build again");
-  // timeline.json is written by the build only; read it through the same YAML reader (JSON is YAML).
-  return ParseYaml<Timeline>(text, (root / rel).string());
-}
+// timeline.json is read through the same reader as the YAML files: JSON is YAML.
+Result<Timeline> LoadTimeline(const fs::path& root, int episode) { return Load<Timeline>(root, Ep(episode, kTimelineFile)); }
 
 const Location* LocationForScene(const Bible& bible, const std::string& scene, const std::string& fallback) {
   std::string want = ToUpperAscii(scene);
