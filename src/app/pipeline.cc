@@ -326,6 +326,7 @@ Status SeriesBuild::Episode(int n, BuildSummary& summary) {
   subtitles.run = [this, n](StageContext& ctx) { return WriteSubtitles(ctx, n); };
   RW_TRY(Stage(subtitles, summary));
   if (!Wanted("frames")) return {};
+
   StageSpec frames = spec("frames", {"bible", ep + "/shots"});
   frames.settings = {{"width", preset_.width}, {"height", preset_.height}};
   frames.run = [this, n](StageContext& ctx) { return WriteFrames(ctx, n); };
@@ -337,7 +338,6 @@ Status SeriesBuild::Episode(int n, BuildSummary& summary) {
   clips.run = [this, n](StageContext& ctx) { return WriteClips(ctx, n); };
   RW_TRY(Stage(clips, summary));
   if (!Wanted("render")) return {};
-
 
   StageSpec render = spec("render", {ep + "/timeline", ep + "/clips", ep + "/voice", ep + "/subtitles"});
   render.name = ep + "/render-" + preset_.name;
