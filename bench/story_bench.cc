@@ -19,15 +19,6 @@
 
 namespace {
 
-// Dialogue and action only: the title page and section names are the same in every script.
-std::string SpokenAndShown(const std::string& fountain) {
-  auto script = rw::ParseFountain(fountain, "script");
-  std::string out;
-  if (!script.ok()) return out;
-  for (const auto& u : rw::ScriptUnits(*script)) out += u.text + "\n";
-  return out;
-}
-
 std::vector<std::string> WriteSeries(const rw::Settings& s, const rw::GenrePack& pack) {
   std::vector<std::string> scripts;
   auto bible = rw::WriteBible(s, pack);
@@ -80,7 +71,7 @@ int main(int argc, char** argv) {
     s.seed = seed;
     auto scripts = WriteSeries(s, *pack);
     for (size_t e = 0; e < scripts.size(); ++e) {
-      texts.push_back(SpokenAndShown(scripts[e]));
+      texts.push_back(rw::SpokenAndShown(*rw::ParseFountain(scripts[e], "script")));
       names.push_back("seed " + std::to_string(seed) + " ep" + std::to_string(e + 1));
     }
   }

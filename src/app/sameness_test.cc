@@ -15,14 +15,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string SpokenAndShown(const std::string& fountain) {
-  std::string out;
-  auto script = ParseFountain(fountain, "script");
-  if (!script.ok()) return out;
-  for (const auto& u : ScriptUnits(*script)) out += u.text + "\n";
-  return out;
-}
-
 TEST(Sameness, NoTwoEpisodeScriptsShareThirtyPercentOfTheirShingles) {
   fs::path genres = fs::path(RW_SOURCE_DIR) / "data/genres";
   for (const auto& g : fs::directory_iterator(genres)) {
@@ -41,7 +33,7 @@ TEST(Sameness, NoTwoEpisodeScriptsShareThirtyPercentOfTheirShingles) {
         Bible bible = *WriteBible(s, *pack);
         Arc arc = WriteArc(s, bible, *pack);
         for (int e = 1; e <= s.episodes; ++e)
-          texts.push_back(SpokenAndShown(WriteScript(s, bible, WriteBeats(s, bible, arc, e, *pack), *pack)));
+          texts.push_back(SpokenAndShown(*ParseFountain(WriteScript(s, bible, WriteBeats(s, bible, arc, e, *pack), *pack), "script")));
       }
       SamenessResult r = MostShared(texts, 5);
       EXPECT_LT(r.max_share, 0.30) << genre << "/" << lang << ": scripts " << r.a << " and " << r.b << " share "

@@ -787,4 +787,10 @@ std::vector<ScriptUnit> ScriptUnits(const Screenplay& script) {
   return units;
 }
 
+std::string SpokenAndShown(const Screenplay& script) {
+  std::string out;
+  for (const auto& u : ScriptUnits(script)) out += u.text + "\n";
+  return out;
+}
+
 }  // namespace rw

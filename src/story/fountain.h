@@ -125,4 +125,9 @@ struct ScriptUnit {
 // sung inside a dialogue block count as spoken). Lines inside a paragraph are joined by a space.
 std::vector<ScriptUnit> ScriptUnits(const Screenplay& script);
 
+// What an episode puts on screen and in the ear: its action paragraphs and spoken lines, one a
+// line, without title page, headings or sections (which are alike in every script). What
+// sameness is measured on.
+std::string SpokenAndShown(const Screenplay& script);
+
 }  // namespace rw
