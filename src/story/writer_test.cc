@@ -12,6 +12,7 @@
 #include "schema/yaml_io.h"
 #include "story/fountain.h"
 #include "story/genre_pack.h"
+#include "story/rhythm_testing.h"
 
 namespace rw {
 namespace {
@@ -63,24 +64,6 @@ Series Write(const Settings& settings) {
     s.scripts.push_back(WriteScript(settings, s.bible, s.beats.back(), Pack()));
   }
   return s;
-}
-
-// Screen time of each beat, measured from the script the way the shot planner will.
-std::map<std::string, double> BeatSecondsFromScript(const Bible& bible, const std::string& fountain) {
-  std::map<std::string, double> seconds;
-  auto script = ParseFountain(fountain, "script.fountain");
-  EXPECT_TRUE(script.ok());
-  if (!script.ok()) return seconds;
-  for (const auto& u : ScriptUnits(*script)) {
-    if (u.kind == ScriptUnit::Kind::kAction) {
-      seconds[u.beat] += ActionShotSeconds(u.text);
-    } else {
-      const Character* c = bible.FindCharacterByName(u.character);
-      EXPECT_NE(c, nullptr) << "cue '" << u.character << "' is not in the bible";
-      if (c) seconds[u.beat] += EstimateSpeechSeconds(u.text, c->voice.rate) + kLinePadSeconds;
-    }
-  }
-  return seconds;
 }
 
 TEST(GenrePack, RevengeEnglishLoads) {
@@ -236,7 +219,7 @@ TEST(Writer, RhythmTemplateMetForSeeds1To20) {
       ASSERT_GE(beats.beats.size(), 6u);
       ASSERT_LE(beats.beats.size(), 9u);
       beat_counts.insert(beats.beats.size());
-      auto seconds = BeatSecondsFromScript(s.bible, s.scripts[e]);
+      auto seconds = testing::BeatSecondsFromScript(s.bible, *ParseFountain(s.scripts[e], "script.fountain"));
       // The script holds exactly what the beat sheet estimated.
       double total = 0;
       for (const auto& b : beats.beats) {
@@ -263,19 +246,7 @@ TEST(Writer, RhythmTemplateMetForSeeds1To20) {
                          ? ActionShotSeconds(units[0].text)
                          : EstimateSpeechSeconds(units[0].text, s.bible.FindCharacterByName(units[0].character)->voice.rate);
       EXPECT_LE(first, settings.rhythm.hook_by_s);
-      double conflict = -1, climax = -1;
-      for (const auto& b : beats.beats) {
-        if (b.function == BeatFunction::kConflict && conflict < 0) conflict = b.target_s;
-        if (b.function == BeatFunction::kClimax && climax < 0) climax = b.target_s;
-      }
-      EXPECT_GE(conflict, 0);
-      EXPECT_LE(conflict, settings.rhythm.conflict_by_s);
-      EXPECT_GE(climax, 0);
-      EXPECT_LE(climax, settings.rhythm.climax_by_s);
-      EXPECT_EQ(beats.beats.back().function, BeatFunction::kCliffhanger);
-      EXPECT_GE(beats.beats.back().target_s, total - settings.rhythm.cliffhanger_window_s);
-      EXPECT_GE(total, settings.rhythm.min_episode_s);
-      EXPECT_LE(total, settings.rhythm.max_episode_s);
+      testing::ExpectMeetsRhythm(beats, total, settings.rhythm);
       EXPECT_NEAR(total, settings.rhythm.target_episode_s, 12);
       // beats.yaml passes the schema's own checks.
       auto back = ParseYaml<Beats>(ToYaml(beats), "beats.yaml");
