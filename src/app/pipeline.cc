@@ -5,6 +5,7 @@
 #include <ctime>
 #include <cmath>
 #include <map>
+#include <optional>
 
 #include "app/series.h"
 #include "audio/voice.h"
@@ -166,7 +167,12 @@ Json SeriesBuild::WriterSettings() const {
 template <class T, class F>
 Result<T> SeriesBuild::AskModel(StageContext& ctx, F&& ask) {
   std::vector<CallRecord> calls;
-  Result<T> result = ask(calls);
+  std::optional<Result<T>> answer;
+  {
+    Ticker ticker(ctx.stage_name());
+    answer.emplace(ask(calls));
+  }
+  Result<T> result = std::move(*answer);
   int tokens = 0;
   double cost = 0;
   for (const auto& c : calls) {

@@ -2,7 +2,10 @@
 
 #include <unistd.h>
 
+#include <condition_variable>
 #include <cstdio>
+#include <mutex>
+#include <thread>
 
 namespace rw {
 
@@ -57,6 +60,37 @@ void Progress::Draw(bool final) {
                  static_cast<long long>(done_), static_cast<long long>(total_), elapsed);
   }
   std::fflush(stderr);
+}
+
+struct Ticker::State {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool done = false;
+  std::thread thread;
+};
+
+Ticker::Ticker(std::string label) : state_(std::make_unique<State>()) {
+  if (g_quiet || !g_terminal) return;
+  state_->thread = std::thread([state = state_.get(), label = std::move(label)] {
+    auto start = std::chrono::steady_clock::now();
+    std::unique_lock<std::mutex> lock(state->mu);
+    while (!state->cv.wait_for(lock, std::chrono::milliseconds(250), [state] { return state->done; })) {
+      double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      std::fprintf(stderr, "\r  %-24s waiting for the model %.1fs", label.c_str(), elapsed);
+      std::fflush(stderr);
+    }
+    std::fprintf(stderr, "\r%60s\r", "");
+    std::fflush(stderr);
+  });
+}
+
+Ticker::~Ticker() {
+  {
+    std::lock_guard<std::mutex> lock(state_->mu);
+    state_->done = true;
+  }
+  state_->cv.notify_all();
+  if (state_->thread.joinable()) state_->thread.join();
 }
 
 void Say(const std::string& line) {

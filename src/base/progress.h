@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 namespace rw {
@@ -33,6 +34,20 @@ class Progress {
   int last_percent_ = -1;
   bool finished_ = false;
   std::chrono::steady_clock::time_point start_, last_draw_;
+};
+
+// A live "waiting" line for work with no known size (a model server composing a reply): on a
+// terminal it redraws "label … 12.4s" a few times a second until destroyed; otherwise silent.
+class Ticker {
+ public:
+  explicit Ticker(std::string label);
+  ~Ticker();
+  Ticker(const Ticker&) = delete;
+  Ticker& operator=(const Ticker&) = delete;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
 };
 
 // One line of status on stderr ("  run   ep001 voice (script changed)").

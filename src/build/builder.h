@@ -60,6 +60,7 @@ class Builder;
 class StageContext {
  public:
   const std::filesystem::path& root() const;
+  const std::string& stage_name() const { return stage_; }
   std::filesystem::path Abs(const std::string& rel) const { return root() / rel; }
   // Where to write output `rel`: rel itself, or its variant path when a person's edit protects
   // it. Records `rel` as an output of this run.
