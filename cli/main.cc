@@ -101,7 +101,7 @@ int main(int argc, char** argv) {
 
   // revise
   auto* cmd_revise = app.add_subcommand(
-      "revise", "Revise one episode's script offline; the result is written beside it as a variant with a diff, never over it");
+      "revise", "Revise one episode's script (offline, or one beat through the chat server); the result is written beside it as a variant with a diff, never over it");
   std::string revise_dir;
   int revise_episode = 0;
   double tighten = 0;

@@ -406,6 +406,10 @@ TEST_F(E2E, BadUsageExitsTwoWithHelp) {
   Outcome build_help = Reelwright("build --help");
   EXPECT_NE(build_help.out.find("--until"), std::string::npos);
   fs::path dir = Dir("nope");
+  Outcome unknown_genre = Reelwright("new " + Quote(dir.string()) + " --idea x --genre western");
+  EXPECT_EQ(unknown_genre.code, 2);
+  EXPECT_NE(unknown_genre.err.find("revenge (en, zh)"), std::string::npos) << unknown_genre.err;
+  EXPECT_FALSE(fs::exists(dir));
   Outcome missing = Reelwright("build " + Quote(dir.string()));
   EXPECT_EQ(missing.code, 2);
   EXPECT_NE(missing.err.find("reelwright.yaml"), std::string::npos);

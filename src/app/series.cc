@@ -7,6 +7,7 @@
 
 #include "base/file.h"
 #include "schema/yaml_io.h"
+#include "story/genre_pack.h"
 
 namespace rw {
 
@@ -46,6 +47,7 @@ Status CreateSeries(const fs::path& root, const Settings& settings) {
     return BadInput(root.string(), "exists and is not a folder");
   if (fs::exists(root, ec) && !fs::is_empty(root, ec))
     return BadInput(root.string(), "the folder is not empty; choose a new or empty folder for the series");
+  if (settings.writer == "builtin") RW_TRY(LoadGenrePack(DataDir() / "genres", settings.genre, settings.lang));
   RW_TRY(MakeDirs(root / kStateDir));
   return SaveYaml(root / kSettingsFile, settings);
 }
