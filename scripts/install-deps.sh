@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config git
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev
-  libass-dev libcairo2-dev libpango1.0-dev
+  libass-dev libcairo2-dev libpango1.0-dev libfontconfig-dev
   libespeak-ng-dev espeak-ng-data
   libsqlite3-dev libssl-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libcpp-httplib-dev
   libgtest-dev libgmock-dev libbenchmark-dev

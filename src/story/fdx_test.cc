@@ -18,6 +18,7 @@
 #include "base/text.h"
 #include "story/convert.h"
 #include "story/fountain.h"
+#include "story/story_testing.h"
 
 namespace rw {
 namespace {
@@ -677,18 +678,6 @@ class Convert : public ::testing::Test {
   std::filesystem::path dir_;
 };
 
-bool SameElements(const Screenplay& a, const Screenplay& b) {
-  if (a.title_page != b.title_page || a.elements.size() != b.elements.size()) return false;
-  for (size_t i = 0; i < a.elements.size(); ++i) {
-    const auto& x = a.elements[i];
-    const auto& y = b.elements[i];
-    if (x.kind != y.kind || x.text != y.text || x.extension != y.extension || x.dual != y.dual ||
-        x.section_depth != y.section_depth || x.scene_number != y.scene_number)
-      return false;
-  }
-  return true;
-}
-
 TEST_F(Convert, FountainRoundTripAndFdx) {
   for (const char* rel : {"Big-Fish.fountain", "reelwright/forced-cues-multiscript.fountain", "golden/fdx-extras.fountain"}) {
     SCOPED_TRACE(rel);
@@ -700,7 +689,7 @@ TEST_F(Convert, FountainRoundTripAndFdx) {
     EXPECT_EQ(*text, WriteFountain(original));
     auto again = ParseFountain(*text, normal.string());
     ASSERT_TRUE(again.ok());
-    EXPECT_TRUE(SameElements(original, *again));
+    EXPECT_TRUE(testing::SameElements(original, *again));
     // Normalising is idempotent, also in place.
     ASSERT_TRUE(ConvertScreenplay(normal, normal).ok());
     EXPECT_EQ(*ReadFile(normal), *text);

@@ -1,4 +1,5 @@
 #include "story/fountain.h"
+#include "story/story_testing.h"
 
 #include <gtest/gtest.h>
 
@@ -54,19 +55,6 @@ void ExpectElements(const Screenplay& s, const std::vector<Want>& want) {
     EXPECT_EQ(s.elements[i].kind, want[i].kind) << "element " << i << "\n" << Dump(s);
     EXPECT_EQ(s.elements[i].text, want[i].text) << "element " << i << "\n" << Dump(s);
   }
-}
-
-// Everything but `line` and `forced` (the writer adds forcing marks where a paragraph needs them).
-bool SameElements(const Screenplay& a, const Screenplay& b) {
-  if (a.title_page != b.title_page || a.elements.size() != b.elements.size()) return false;
-  for (size_t i = 0; i < a.elements.size(); ++i) {
-    const auto& x = a.elements[i];
-    const auto& y = b.elements[i];
-    if (x.kind != y.kind || x.text != y.text || x.extension != y.extension || x.dual != y.dual ||
-        x.section_depth != y.section_depth || x.scene_number != y.scene_number)
-      return false;
-  }
-  return true;
 }
 
 TEST(Fountain, SceneHeaders) {
@@ -363,7 +351,7 @@ TEST(Fountain, Utf8BomAndCrlf) {
   ASSERT_EQ(bom.elements.size(), 9u) << Dump(bom);
   EXPECT_EQ(bom.elements[0].kind, K::kSceneHeading);
   EXPECT_EQ(bom.elements[0].text, "EXT. SOMEWHERE - DAY");
-  EXPECT_TRUE(SameElements(bom, plain)) << Dump(bom) << "---\n" << Dump(plain);
+  EXPECT_TRUE(testing::SameElements(bom, plain)) << Dump(bom) << "---\n" << Dump(plain);
   EXPECT_EQ(bom.elements[3].text, "GUY");
   EXPECT_EQ(bom.elements[6].text, "Nothing much.\nJust thinking.\nAnd you?");
 }
@@ -439,7 +427,7 @@ TEST(Fountain, BigFishMatchesScreenplainFdx) {
   // Round trip of a real screenplay through the writer.
   auto again = ParseFountain(WriteFountain(s), "rewritten");
   ASSERT_TRUE(again.ok());
-  EXPECT_TRUE(SameElements(s, *again));
+  EXPECT_TRUE(testing::SameElements(s, *again));
 }
 
 // ---- writer ----
@@ -507,7 +495,7 @@ TEST(FountainWriter, Golden) {
   EXPECT_EQ(text, ReadFixture("golden/writer.fountain")) << text;
   auto back = ParseFountain(text, "writer.fountain");
   ASSERT_TRUE(back.ok());
-  EXPECT_TRUE(SameElements(s, *back)) << Dump(s) << "---\n" << Dump(*back);
+  EXPECT_TRUE(testing::SameElements(s, *back)) << Dump(s) << "---\n" << Dump(*back);
   // The writer puts '@' before cues that are not plain upper-case ASCII.
   EXPECT_NE(text.find("\n@林晚\n"), std::string::npos);
   EXPECT_NE(text.find("\n@Adrian (O.S.)\n"), std::string::npos);
@@ -523,7 +511,7 @@ TEST(FountainWriter, RoundTripsEveryFixture) {
     ASSERT_TRUE(first.ok()) << entry.path();
     auto second = ParseFountain(WriteFountain(*first), "rewritten");
     ASSERT_TRUE(second.ok()) << entry.path();
-    EXPECT_TRUE(SameElements(*first, *second)) << entry.path() << "\n" << Dump(*first) << "---\n" << Dump(*second);
+    EXPECT_TRUE(testing::SameElements(*first, *second)) << entry.path() << "\n" << Dump(*first) << "---\n" << Dump(*second);
   }
 }
 

@@ -15,7 +15,7 @@
 #include "schema/timing.h"
 #include "story/fountain.h"
 #include "story/genre_pack.h"
-#include "story/rhythm_testing.h"
+#include "story/story_testing.h"
 #include "story/writer.h"
 
 namespace rw {

@@ -8,6 +8,7 @@
 
 #include "story/fountain.h"
 #include "story/genre_pack.h"
+#include "story/story_testing.h"
 #include "story/writer.h"
 
 namespace rw {
@@ -15,12 +16,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Season {
+struct Season : testing::WrittenSeries {
   Settings settings;
-  Bible bible;
-  Arc arc;
-  std::vector<Beats> beats;
-  std::vector<std::string> scripts;
 };
 
 Season WriteSeason(const std::string& genre, const std::string& lang, int episodes, int seed) {
@@ -32,13 +29,7 @@ Season WriteSeason(const std::string& genre, const std::string& lang, int episod
   s.settings.seed = seed;
   auto pack = LoadGenrePack(fs::path(RW_SOURCE_DIR) / "data/genres", genre, lang);
   EXPECT_TRUE(pack.ok()) << genre << "/" << lang;
-  if (!pack.ok()) return s;
-  s.bible = *WriteBible(s.settings, *pack);
-  s.arc = WriteArc(s.settings, s.bible, *pack);
-  for (int e = 1; e <= episodes; ++e) {
-    s.beats.push_back(WriteBeats(s.settings, s.bible, s.arc, e, *pack));
-    s.scripts.push_back(WriteScript(s.settings, s.bible, s.beats.back(), *pack));
-  }
+  if (pack.ok()) static_cast<testing::WrittenSeries&>(s) = testing::WriteSeries(s.settings, *pack);
   return s;
 }
 

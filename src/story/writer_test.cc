@@ -12,7 +12,7 @@
 #include "schema/yaml_io.h"
 #include "story/fountain.h"
 #include "story/genre_pack.h"
-#include "story/rhythm_testing.h"
+#include "story/story_testing.h"
 
 namespace rw {
 namespace {
@@ -40,30 +40,14 @@ Settings MakeSettings(int seed, int episodes = 3) {
   return s;
 }
 
-struct Series {
-  Bible bible;
-  Arc arc;
-  std::vector<Beats> beats;
-  std::vector<std::string> scripts;
-  std::string AllText() const {
-    std::string out = ToYaml(bible) + ToYaml(arc);
-    for (size_t i = 0; i < beats.size(); ++i) out += ToYaml(beats[i]) + scripts[i];
-    return out;
-  }
-};
+using Series = testing::WrittenSeries;
 
-Series Write(const Settings& settings) {
-  Series s;
-  auto bible = WriteBible(settings, Pack());
-  EXPECT_TRUE(bible.ok()) << (bible.ok() ? "" : bible.error().ToString());
-  if (!bible.ok()) return s;
-  s.bible = *bible;
-  s.arc = WriteArc(settings, s.bible, Pack());
-  for (int e = 1; e <= settings.episodes; ++e) {
-    s.beats.push_back(WriteBeats(settings, s.bible, s.arc, e, Pack()));
-    s.scripts.push_back(WriteScript(settings, s.bible, s.beats.back(), Pack()));
-  }
-  return s;
+Series Write(const Settings& settings) { return testing::WriteSeries(settings, Pack()); }
+
+std::string AllText(const Series& s) {
+  std::string out = ToYaml(s.bible) + ToYaml(s.arc);
+  for (size_t i = 0; i < s.beats.size(); ++i) out += ToYaml(s.beats[i]) + s.scripts[i];
+  return out;
 }
 
 TEST(GenrePack, RevengeEnglishLoads) {
@@ -132,7 +116,7 @@ TEST(GenrePack, MalformedPackNamesFileAndLine) {
 TEST(Writer, Deterministic) {
   Series a = Write(MakeSettings(7));
   Series b = Write(MakeSettings(7));
-  EXPECT_EQ(a.AllText(), b.AllText());
+  EXPECT_EQ(AllText(a), AllText(b));
   Series c = Write(MakeSettings(8));
   EXPECT_NE(a.scripts[0], c.scripts[0]);
 }

@@ -16,7 +16,7 @@
 #include "schema/yaml_io.h"
 #include "story/fountain.h"
 #include "story/genre_pack.h"
-#include "story/rhythm_testing.h"
+#include "story/story_testing.h"
 #include "story/writer.h"
 
 namespace rw {
@@ -60,27 +60,9 @@ Settings ZhSettings(const std::string& genre, int seed, int episodes = 3) {
   return s;
 }
 
-struct Series {
-  Bible bible;
-  Arc arc;
-  std::vector<Beats> beats;
-  std::vector<std::string> scripts;
-};
+using Series = testing::WrittenSeries;
 
-Series Write(const Settings& settings) {
-  Series s;
-  const GenrePack& pack = Pack(settings.genre);
-  auto bible = WriteBible(settings, pack);
-  EXPECT_TRUE(bible.ok()) << (bible.ok() ? "" : bible.error().ToString());
-  if (!bible.ok()) return s;
-  s.bible = *bible;
-  s.arc = WriteArc(settings, s.bible, pack);
-  for (int e = 1; e <= settings.episodes; ++e) {
-    s.beats.push_back(WriteBeats(settings, s.bible, s.arc, e, pack));
-    s.scripts.push_back(WriteScript(settings, s.bible, s.beats.back(), pack));
-  }
-  return s;
-}
+Series Write(const Settings& settings) { return testing::WriteSeries(settings, Pack(settings.genre)); }
 
 bool HasFullWidthParen(const std::string& text) {
   return text.find("（") != std::string::npos || text.find("）") != std::string::npos;

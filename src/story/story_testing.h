@@ -1,19 +1,59 @@
-// Test-only: the rhythm template measured on a written episode, shared by the writer, pack and
-// Chinese tests. Header-only; never included by library code.
+// Test-only helpers the story tests share: writing a whole series with the built-in writer, the
+// rhythm template measured on a written episode, and screenplay equality. Header-only; never
+// included by library code.
 #pragma once
 
 #include <gtest/gtest.h>
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "schema/beats.h"
 #include "schema/bible.h"
 #include "schema/settings.h"
 #include "schema/timing.h"
 #include "story/fountain.h"
+#include "story/genre_pack.h"
+#include "story/writer.h"
 
 namespace rw::testing {
+
+// A series as the built-in writer makes it: bible, arc, and every episode's beats and script.
+struct WrittenSeries {
+  Bible bible;
+  Arc arc;
+  std::vector<Beats> beats;
+  std::vector<std::string> scripts;
+};
+
+inline WrittenSeries WriteSeries(const Settings& settings, const GenrePack& pack) {
+  WrittenSeries s;
+  auto bible = WriteBible(settings, pack);
+  EXPECT_TRUE(bible.ok()) << (bible.ok() ? "" : bible.error().ToString());
+  if (!bible.ok()) return s;
+  s.bible = *bible;
+  s.arc = WriteArc(settings, s.bible, pack);
+  for (int e = 1; e <= settings.episodes; ++e) {
+    s.beats.push_back(WriteBeats(settings, s.bible, s.arc, e, pack));
+    s.scripts.push_back(WriteScript(settings, s.bible, s.beats.back(), pack));
+  }
+  return s;
+}
+
+// Equal in everything but `line` and `forced` (a writer adds forcing marks where a paragraph
+// needs them).
+inline bool SameElements(const Screenplay& a, const Screenplay& b) {
+  if (a.title_page != b.title_page || a.elements.size() != b.elements.size()) return false;
+  for (size_t i = 0; i < a.elements.size(); ++i) {
+    const auto& x = a.elements[i];
+    const auto& y = b.elements[i];
+    if (x.kind != y.kind || x.text != y.text || x.extension != y.extension || x.dual != y.dual ||
+        x.section_depth != y.section_depth || x.scene_number != y.scene_number)
+      return false;
+  }
+  return true;
+}
 
 // Screen time of each beat, measured from the script the way the shot planner will; every cue
 // must name a bible character.
