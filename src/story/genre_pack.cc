@@ -78,6 +78,27 @@ Status CheckPalette(const YamlDoc& doc, const YAML::Node& node, const std::vecto
   return {};
 }
 
+// Every exchange: 1 to 6 lines, each "SLOT: text" naming a character slot.
+Status CheckExchanges(const YamlDoc& doc, Checker& check, const YAML::Node& node, const std::vector<std::vector<std::string>>& exchanges,
+                      const std::string& field) {
+  for (size_t e = 0; e < exchanges.size(); ++e) {
+    auto enode = node[e];
+    std::string efield = field + "[" + std::to_string(e) + "]";
+    if (exchanges[e].empty() || exchanges[e].size() > 6) return BadInput(doc.At(enode), efield + ": an exchange has 1 to 6 lines");
+    for (size_t l = 0; l < exchanges[e].size(); ++l) {
+      ExchangeLine line;
+      std::string lfield = efield + "[" + std::to_string(l) + "]";
+      if (!ParseExchangeLine(exchanges[e][l], &line))
+        return BadInput(doc.At(enode[l]), lfield + ": expected 'SLOT: text' or 'SLOT (parenthetical): text', got '" + exchanges[e][l] + "'");
+      if (!check.slots().count(line.slot) || line.slot == "PLACE" || line.slot == "OBJECT" || line.slot == "COMPANY")
+        return BadInput(doc.At(enode[l]), lfield + ": '" + line.slot + "' is not a character slot of this pack");
+      std::string bad = UnknownSlot(line.text, check.slots());
+      if (!bad.empty()) return BadInput(doc.At(enode[l]), lfield + ": unknown slot " + bad);
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 const BeatTemplates& BeatLibrary::For(BeatFunction function) const {
@@ -91,6 +112,22 @@ const BeatTemplates& BeatLibrary::For(BeatFunction function) const {
     case BeatFunction::kCliffhanger: return cliffhanger;
   }
   return setup;
+}
+
+Mood MoodOf(const Emotion& emotion) {
+  bool heated = emotion.arousal >= 0.6;
+  if (emotion.valence < 0) return heated ? Mood::kFury : Mood::kGrief;
+  return heated ? Mood::kTriumph : Mood::kTender;
+}
+
+const MoodTemplates& BeatMoods::For(Mood mood) const {
+  switch (mood) {
+    case Mood::kFury: return fury;
+    case Mood::kGrief: return grief;
+    case Mood::kTriumph: return triumph;
+    case Mood::kTender: return tender;
+  }
+  return fury;
 }
 
 const CharacterArchetype* GenrePack::FindArchetype(const std::string& role) const {
@@ -185,20 +222,14 @@ Status GenrePack::Validate(const YamlDoc& doc) const {
     RW_TRY(check.Texts(node["summaries"], t.summaries, field + ".summaries"));
     RW_TRY(check.Texts(node["actions"], t.actions, field + ".actions"));
     if (t.exchanges.empty()) return BadInput(doc.At(node["exchanges"]), field + ".exchanges: needs at least one exchange");
-    for (size_t e = 0; e < t.exchanges.size(); ++e) {
-      auto enode = node["exchanges"][e];
-      std::string efield = field + ".exchanges[" + std::to_string(e) + "]";
-      if (t.exchanges[e].empty() || t.exchanges[e].size() > 6) return BadInput(doc.At(enode), efield + ": an exchange has 1 to 6 lines");
-      for (size_t l = 0; l < t.exchanges[e].size(); ++l) {
-        ExchangeLine line;
-        std::string lfield = efield + "[" + std::to_string(l) + "]";
-        if (!ParseExchangeLine(t.exchanges[e][l], &line))
-          return BadInput(doc.At(enode[l]), lfield + ": expected 'SLOT: text' or 'SLOT (parenthetical): text', got '" + t.exchanges[e][l] + "'");
-        if (!check.slots().count(line.slot) || line.slot == "PLACE" || line.slot == "OBJECT" || line.slot == "COMPANY")
-          return BadInput(doc.At(enode[l]), lfield + ": '" + line.slot + "' is not a character slot of this pack");
-        std::string bad = UnknownSlot(line.text, check.slots());
-        if (!bad.empty()) return BadInput(doc.At(enode[l]), lfield + ": unknown slot " + bad);
-      }
+    RW_TRY(CheckExchanges(doc, check, node["exchanges"], t.exchanges, field + ".exchanges"));
+    for (const auto& [mood, mood_name] : EnumNames<Mood>::kNames) {
+      const MoodTemplates& m = t.moods.For(mood);
+      if (m.actions.empty() && m.exchanges.empty()) continue;
+      auto mnode = node["moods"][mood_name];
+      std::string mfield = field + ".moods." + mood_name;
+      RW_TRY(check.Texts(mnode["actions"], m.actions, mfield + ".actions", false, false));
+      RW_TRY(CheckExchanges(doc, check, mnode["exchanges"], m.exchanges, mfield + ".exchanges"));
     }
   }
   return {};

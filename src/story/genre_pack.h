@@ -19,12 +19,18 @@
 //   beats.<function>   for each beat function (hook, setup, conflict, reversal, payoff, climax,
 //                      cliffhanger): summaries, actions, and exchanges; an exchange is a list of
 //                      lines "SLOT: text" or "SLOT (parenthetical): text"
+//   beats.<function>.moods.<mood>   actions and exchanges for one emotion of that function:
+//                      fury (dark, heated), grief (dark, quiet), triumph (bright, heated), tender
+//                      (bright, quiet). A beat's emotion in beats.yaml (valence, arousal) names its
+//                      mood (MoodOf); its first action and first exchange come from that mood's
+//                      pool when it has one left, the rest from the function's general pool.
 // Template text may use {HERO} {VILLAIN} {ALLY} {RIVAL} (the archetype slots), {PLACE},
 // {OBJECT}, {COMPANY}; loglines may also use {IDEA}. Nothing assumes spaces between words or
 // letter case, so a Chinese pack uses the same fields. Validation names the file and line of the
 // first problem: an unknown slot, an exchange line without "SLOT:", a bad colour, a missing role.
 #pragma once
 
+#include <array>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -74,12 +80,35 @@ struct LocationTemplate {
   }
 };
 
+// The four moods of the valence/arousal plane, as a pack names them.
+enum class Mood { kFury, kGrief, kTriumph, kTender };
+template <> struct EnumNames<Mood> {
+  static constexpr std::array<std::pair<Mood, const char*>, 4> kNames{
+      {{Mood::kFury, "fury"}, {Mood::kGrief, "grief"}, {Mood::kTriumph, "triumph"}, {Mood::kTender, "tender"}}};
+};
+// valence < 0 is dark, arousal >= 0.6 is heated.
+Mood MoodOf(const Emotion& emotion);
+
+struct MoodTemplates {
+  std::vector<std::string> actions;
+  std::vector<std::vector<std::string>> exchanges;
+  template <class V> void Fields(V& v) { v("actions", actions); v("exchanges", exchanges); }
+};
+
+struct BeatMoods {
+  MoodTemplates fury, grief, triumph, tender;
+  template <class V> void Fields(V& v) { v("fury", fury); v("grief", grief); v("triumph", triumph); v("tender", tender); }
+  const MoodTemplates& For(Mood mood) const;
+};
+
 struct BeatTemplates {
   std::vector<std::string> summaries;
   std::vector<std::string> actions;
   std::vector<std::vector<std::string>> exchanges;  // lines "SLOT: text" / "SLOT (paren): text"
+  BeatMoods moods;
   template <class V> void Fields(V& v) {
     v.Required("summaries", summaries); v.Required("actions", actions); v.Required("exchanges", exchanges);
+    v("moods", moods);
   }
 };
 

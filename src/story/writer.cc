@@ -197,18 +197,19 @@ std::optional<size_t> TemplateIndex(const Context& ctx, size_t n, const std::str
 // Where a beat sits in its episode: the content stream depends on exactly these.
 struct BeatSlot {
   F function = F::kSetup;
+  Mood mood = Mood::kFury;  // from the beat's emotion
   int index = 0;        // position in the episode
   int occurrence = 0;   // how many beats of the same function come before it
   int occurrences = 1;  // beats of this function in the episode
 };
 
-std::vector<BeatSlot> SlotsFor(const std::vector<F>& functions) {
+std::vector<BeatSlot> SlotsFor(const std::vector<F>& functions, const std::vector<Emotion>& emotions) {
   std::vector<BeatSlot> slots;
   std::map<F, int> seen, total;
   for (F f : functions) ++total[f];
   for (size_t i = 0; i < functions.size(); ++i) {
     F f = functions[i];
-    slots.push_back(BeatSlot{f, static_cast<int>(i), seen[f]++, total[f]});
+    slots.push_back(BeatSlot{f, MoodOf(emotions[i]), static_cast<int>(i), seen[f]++, total[f]});
   }
   return slots;
 }
@@ -221,6 +222,8 @@ using UsedTemplates = std::set<std::string>;
 std::vector<Block> BeatStream(const Context& ctx, const BeatSlot& slot, const Location& place, UsedTemplates& used) {
   const BeatTemplates& t = ctx.pack.beats.For(slot.function);
   const std::string fname = EnumName(slot.function);
+  const MoodTemplates& mood = t.moods.For(slot.mood);
+  const std::string mood_name = fname + "/" + EnumName(slot.mood);
   Rng r = ctx.rng.Fork("beat/" + std::to_string(slot.index) + "/" + fname);
 
   // Which blocks are actions (A) and which exchanges (X).
@@ -241,28 +244,45 @@ std::vector<Block> BeatStream(const Context& ctx, const BeatSlot& slot, const Lo
   int actions = 0, exchanges = 0;
   for (bool action : is_action) {
     if (action) {
-      auto idx = TemplateIndex(ctx, t.actions.size(), fname + "/actions", slot.occurrence, slot.occurrences, actions++,
-                               [&](size_t i) { return !used.count(fname + "/actions/" + std::to_string(i)) && Usable(ctx, t.actions[i]); });
-      if (!idx) continue;
-      used.insert(fname + "/actions/" + std::to_string(*idx));
-      Block b = ActionBlock(Fill(ctx, t.actions[*idx], &place));
-      AddCast(ctx, t.actions[*idx], b.cast);
+      // The beat's mood speaks first: its first action comes from the mood's pool when one is left.
+      auto pick = [&](const std::vector<std::string>& pool, const std::string& name, int nth) -> std::optional<std::string> {
+        auto idx = TemplateIndex(ctx, pool.size(), name, slot.occurrence, slot.occurrences, nth,
+                                 [&](size_t i) { return !used.count(name + "/" + std::to_string(i)) && Usable(ctx, pool[i]); });
+        if (!idx) return std::nullopt;
+        used.insert(name + "/" + std::to_string(*idx));
+        return pool[*idx];
+      };
+      std::optional<std::string> text;
+      if (actions == 0) text = pick(mood.actions, mood_name + "/actions", 0);
+      if (!text) text = pick(t.actions, fname + "/actions", actions);
+      ++actions;
+      if (!text) continue;
+      Block b = ActionBlock(Fill(ctx, *text, &place));
+      AddCast(ctx, *text, b.cast);
       blocks.push_back(std::move(b));
     } else {
-      auto usable = [&](size_t i) {
-        if (used.count(fname + "/exchanges/" + std::to_string(i))) return false;
-        for (const auto& raw : t.exchanges[i]) {
-          ExchangeLine line;
-          if (!ParseExchangeLine(raw, &line) || !ctx.by_slot.count(line.slot) || !Usable(ctx, line.text)) return false;
-        }
-        return true;
+      auto pick = [&](const std::vector<std::vector<std::string>>& pool, const std::string& name, int nth) -> const std::vector<std::string>* {
+        auto usable = [&](size_t i) {
+          if (used.count(name + "/" + std::to_string(i))) return false;
+          for (const auto& raw : pool[i]) {
+            ExchangeLine line;
+            if (!ParseExchangeLine(raw, &line) || !ctx.by_slot.count(line.slot) || !Usable(ctx, line.text)) return false;
+          }
+          return true;
+        };
+        auto idx = TemplateIndex(ctx, pool.size(), name, slot.occurrence, slot.occurrences, nth, usable);
+        if (!idx) return nullptr;
+        used.insert(name + "/" + std::to_string(*idx));
+        return &pool[*idx];
       };
-      auto idx = TemplateIndex(ctx, t.exchanges.size(), fname + "/exchanges", slot.occurrence, slot.occurrences, exchanges++, usable);
-      if (!idx) continue;
-      used.insert(fname + "/exchanges/" + std::to_string(*idx));
+      const std::vector<std::string>* exchange = nullptr;
+      if (exchanges == 0) exchange = pick(mood.exchanges, mood_name + "/exchanges", 0);
+      if (!exchange) exchange = pick(t.exchanges, fname + "/exchanges", exchanges);
+      ++exchanges;
+      if (!exchange) continue;
       Block b;
       b.action = false;
-      for (const auto& raw : t.exchanges[*idx]) {
+      for (const auto& raw : *exchange) {
         ExchangeLine line;
         ParseExchangeLine(raw, &line);
         DraftLine d{ctx.by_slot.at(line.slot), Fill(ctx, line.parenthetical, &place), Fill(ctx, line.text, &place)};
@@ -314,6 +334,7 @@ const std::vector<std::vector<F>>& Structures() {
 
 struct Plan {
   std::vector<BeatSlot> slots;
+  std::vector<Emotion> emotions;
   std::vector<std::vector<Block>> streams;
   std::vector<const Location*> places;
   std::vector<std::optional<Block>> closings;
@@ -418,10 +439,43 @@ std::vector<int> RevealBeats(const std::vector<F>& functions, size_t reveals) {
   return at;
 }
 
-Plan MakePlan(const Context& ctx, const std::vector<F>& functions, const std::string& cliffhanger,
+// A beat's emotion: one of its function's usual moods, seeded (a conflict is mostly fury but
+// sometimes grief), jittered a little, its arousal raised with the episode's intensity.
+Emotion EmotionFor(F f, double intensity, Rng r) {
+  struct Centre { int weight; double valence, arousal; };
+  std::vector<Centre> centres;
+  switch (f) {
+    case F::kHook: centres = {{3, -0.5, 0.8}, {2, 0.45, 0.8}, {1, -0.55, 0.45}}; break;
+    case F::kSetup: centres = {{1, -0.3, 0.4}, {1, 0.3, 0.4}, {1, -0.35, 0.75}}; break;
+    case F::kConflict: centres = {{3, -0.65, 0.8}, {1, -0.6, 0.45}}; break;
+    case F::kReversal: centres = {{3, 0.4, 0.75}, {1, 0.35, 0.45}}; break;
+    case F::kPayoff: centres = {{3, 0.75, 0.85}, {1, 0.6, 0.45}}; break;
+    case F::kClimax: centres = {{3, 0.6, 0.95}, {1, -0.45, 0.95}}; break;
+    case F::kCliffhanger: centres = {{2, -0.4, 0.85}, {1, -0.55, 0.5}}; break;
+  }
+  int total = 0;
+  for (const auto& c : centres) total += c.weight;
+  int roll = r.Range(0, total - 1);
+  Centre pick = centres.back();
+  for (const auto& c : centres) {
+    if (roll < c.weight) {
+      pick = c;
+      break;
+    }
+    roll -= c.weight;
+  }
+  double valence = std::clamp(pick.valence + (r.Unit() - 0.5) * 0.2, -1.0, 1.0);
+  double arousal = std::clamp(pick.arousal + (r.Unit() - 0.5) * 0.1, 0.0, 1.0);
+  arousal = std::clamp(arousal * (0.8 + 0.3 * intensity), 0.0, 1.0);
+  return Emotion{Round2(valence), Round2(arousal)};
+}
+
+Plan MakePlan(const Context& ctx, const std::vector<F>& functions, double intensity, const std::string& cliffhanger,
               const std::vector<std::string>& reveals) {
   Plan plan;
-  plan.slots = SlotsFor(functions);
+  for (size_t i = 0; i < functions.size(); ++i)
+    plan.emotions.push_back(EmotionFor(functions[i], intensity, ctx.rng.Fork("beat/" + std::to_string(i) + "/emotion")));
+  plan.slots = SlotsFor(functions, plan.emotions);
   EpisodePlaces places = PlacesOf(ctx);
   // One or two scenes: the episode may move to its second location at one beat.
   Rng r = ctx.rng.Fork("places/switch");
@@ -442,22 +496,6 @@ Plan MakePlan(const Context& ctx, const std::vector<F>& functions, const std::st
     if (!text.empty()) plan.closings[static_cast<size_t>(reveal_at[r])] = ActionBlock(text);
   }
   return plan;
-}
-
-Emotion EmotionFor(F f, Rng& r) {
-  double valence = 0, arousal = 0.5;
-  switch (f) {
-    case F::kHook: valence = -0.45; arousal = 0.75; break;
-    case F::kSetup: valence = -0.2; arousal = 0.35; break;
-    case F::kConflict: valence = -0.65; arousal = 0.75; break;
-    case F::kReversal: valence = 0.35; arousal = 0.7; break;
-    case F::kPayoff: valence = 0.75; arousal = 0.8; break;
-    case F::kClimax: valence = 0.55; arousal = 0.95; break;
-    case F::kCliffhanger: valence = -0.35; arousal = 0.85; break;
-  }
-  valence = std::clamp(valence + (r.Unit() - 0.5) * 0.2, -1.0, 1.0);
-  arousal = std::clamp(arousal + (r.Unit() - 0.5) * 0.1, 0.0, 1.0);
-  return Emotion{Round2(valence), Round2(arousal)};
 }
 
 std::string ArcTemplate(const Context& ctx, const std::vector<std::string>& pool, const std::string& name) {
@@ -722,9 +760,10 @@ Beats WriteBeats(const Settings& settings, const Bible& bible, const Arc& arc, i
       order.insert(order.begin(), *planned);
     }
   std::vector<std::string> reveals = arc_ep ? arc_ep->reveals : std::vector<std::string>{};
+  double intensity = arc_ep ? arc_ep->intensity : 0.67;  // without an arc: the factor 1.0
   std::optional<Plan> chosen;
   for (size_t s = 0; s < order.size() && !chosen; ++s) {
-    Plan plan = MakePlan(ctx, Structures()[order[s]], cliffhanger, reveals);
+    Plan plan = MakePlan(ctx, Structures()[order[s]], intensity, cliffhanger, reveals);
     if (!MeetsRhythm(plan, settings.rhythm, false)) {
       // Shrink the optional parts before giving up on this structure.
       plan.k[0] = std::min(1, plan.k[0]);
@@ -735,7 +774,7 @@ Beats WriteBeats(const Settings& settings, const Bible& bible, const Arc& arc, i
     if (MeetsRhythm(plan, settings.rhythm, true)) chosen = std::move(plan);
   }
   if (!chosen) {  // nothing fits these rhythm settings: best effort with the first structure
-    chosen = MakePlan(ctx, Structures()[order[0]], cliffhanger, reveals);
+    chosen = MakePlan(ctx, Structures()[order[0]], intensity, cliffhanger, reveals);
     Grow(*chosen, settings.rhythm, ctx.rng.Fork("grow/fallback"));
   }
   Plan& plan = *chosen;
@@ -762,8 +801,7 @@ Beats WriteBeats(const Settings& settings, const Bible& bible, const Arc& arc, i
     double seconds = Seconds(content);
     b.estimate_s = Round2(seconds);
     start += seconds;
-    b.emotion = EmotionFor(slot.function, br);
-    if (arc_ep) b.emotion.arousal = Round2(std::clamp(b.emotion.arousal * (0.8 + 0.3 * arc_ep->intensity), 0.0, 1.0));
+    b.emotion = plan.emotions[i];
     std::set<std::string> cast;
     for (const auto& block : content) cast.insert(block.cast.begin(), block.cast.end());
     if (plan.closings[i]) {  // the closing action is filled text: find the names in it
@@ -816,8 +854,12 @@ std::string WriteScript(const Settings& settings, const Bible& bible, const Beat
   script.title_page.emplace_back("Author", zh ? "Reelwright 内置编剧" : "Reelwright (built-in writer)");
 
   std::vector<F> functions;
-  for (const auto& b : beats.beats) functions.push_back(b.function);
-  auto slots = SlotsFor(functions);
+  std::vector<Emotion> emotions;
+  for (const auto& b : beats.beats) {
+    functions.push_back(b.function);
+    emotions.push_back(b.emotion);
+  }
+  auto slots = SlotsFor(functions, emotions);
   const Location* current = nullptr;
   auto add = [&](ScriptElementKind kind, std::string text) {
     ScriptElement e;
