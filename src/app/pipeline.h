@@ -26,6 +26,7 @@ struct BuildRequest {
   std::string until;          // last stage kind to run; empty: all
   std::vector<int> episodes;  // empty: all
   BuildOptions options;
+  std::string approve;        // the plan id a person approved (see PlanBuild)
 };
 
 struct EpisodeSummary {
@@ -44,7 +45,34 @@ struct BuildSummary {
   CallTotals calls;  // model-server calls this build made
 };
 
+// Builds. When the plan would spend more than the series' budget on paid providers, nothing
+// runs unless request.approve is that plan's id; a plan made before any change no longer
+// matches (its id covers every stage's key), so an approval never carries over to new work.
 Result<BuildSummary> BuildSeries(const std::filesystem::path& root, const BuildRequest& request);
+
+// What a build would do, decided without running or writing anything.
+struct PlannedStage {
+  std::string name;
+  std::string reason;
+  std::string provider;  // empty: a built-in engine
+  int calls = 0;
+  double tokens = 0;     // estimated, prompt + completion
+  double cost = 0;       // estimated, in the config's currency units
+  double seconds = 0;    // estimated
+  bool from_history = false;  // estimates from this series' past runs, not defaults
+};
+struct BuildPlan {
+  std::string id;  // 12 hex digits over every planned stage's name, key and reason
+  std::vector<PlannedStage> stages;
+  double cost = 0;
+  double seconds = 0;
+  double budget = 0;
+  bool needs_approval = false;  // paid spend above the budget
+};
+Result<BuildPlan> PlanBuild(const std::filesystem::path& root, const BuildRequest& request);
+
+// Every stage decided without running (plan and status read this).
+Result<BuildSummary> DryRun(const std::filesystem::path& root, const BuildRequest& request);
 
 // Reads and checks every editable file of the series that exists; the first problem found.
 Status CheckSeries(const std::filesystem::path& root);

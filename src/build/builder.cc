@@ -65,6 +65,14 @@ Status StageContext::Remember(const std::string& item_key, const std::string& re
   return builder_.ledger().PutMemo(item_key, hash);
 }
 
+// A kept output keeps its author: a person's, or the model's when it is only locked. A file no
+// build recorded is a person's.
+std::string Builder::ProtectedAuthor(const std::string& rel) {
+  auto known = ledger_.GetArtifact(rel);
+  if (!known || known->author.empty() || known->author == "pending") return "human";
+  return known->author;
+}
+
 std::string Builder::VariantPath(const std::string& rel) {
   fs::path p(rel);
   return (p.parent_path() / "variants" / p.filename()).string();
@@ -122,32 +130,47 @@ StageReport Builder::Run(const StageSpec& spec) {
   key_doc["inputs"] = nlohmann::json::parse(InputsOf(spec).dump());
   std::string key = Sha256Hex(key_doc.dump());
 
-  // What is on disk now: missing outputs, and outputs a person has edited.
+  // What is on disk now: missing outputs, outputs a person has edited, locked outputs.
   auto record = ledger_.GetStage(spec.name);
+  report.key = key;
+  report.last_error = ledger_.FailureOf(spec.name);
   std::set<std::string> protected_outputs;
   std::string missing;
-  for (const auto& out : ledger_.OutputsOf(spec.name)) {
+  auto recorded = ledger_.OutputsOf(spec.name);
+  size_t locked = 0;
+  for (const auto& out : recorded) {
+    if (ledger_.IsLocked(out.path)) {
+      report.locked.push_back(out.path);
+      ++locked;
+    }
     std::string disk = HashOf(out.path);
     if (disk.empty()) {
       if (missing.empty()) missing = out.path;
       continue;
     }
     if (options_.force || (record && record->pending)) continue;
-    if (out.author == "human") {
-      protected_outputs.insert(out.path);
-      if (disk != out.hash) (void)ledger_.SetAuthor(out.path, disk, "human");
-    } else if (disk != out.hash) {
-      protected_outputs.insert(out.path);
-      (void)ledger_.SetAuthor(out.path, disk, "human");
-      report.kept_edits.push_back(out.path);
+    bool persons = IsPersons(out.author);
+    bool edited = !persons && disk != out.hash;
+    if (persons || edited) report.persons.push_back(out.path);
+    if (persons || edited || ledger_.IsLocked(out.path)) protected_outputs.insert(out.path);
+    if (options_.dry_run) continue;
+    if (edited) report.kept_edits.push_back(out.path);
+    if ((persons && disk != out.hash) || edited) {
+      (void)store_.PutFile(root_ / out.path);  // the edit is a version too: log and restore find it
+      (void)ledger_.SetAuthor(out.path, disk, persons ? out.author : "human");
     }
   }
 
   std::string reason;
+  std::string after;  // dry run: a dependency that would run first
+  for (const auto& dep : spec.deps)
+    if (after.empty() && would_run_.count(dep)) after = dep;
   if (options_.force) {
     reason = "--force";
+  } else if (!recorded.empty() && locked == recorded.size() && missing.empty() && record && !record->pending) {
+    reason = "";  // every output pinned: it stays as it is
   } else if (record && record->pending) {
-    reason = "its last run was interrupted";
+    reason = report.last_error.empty() ? "its last run was interrupted" : "its last run failed";
   } else if (!record || record->key.empty()) {
     reason = "never built";
   } else if (record->key != key) {
@@ -156,10 +179,23 @@ StageReport Builder::Run(const StageSpec& spec) {
     reason = ExplainChange(before, key_doc);
   } else if (!missing.empty()) {
     reason = missing + " is missing";
+  } else if (!after.empty()) {
+    reason = "after " + after + " runs (its inputs may change)";
   }
   if (reason.empty()) {
-    report.reason = report.kept_edits.empty() ? "up to date" : "up to date; kept a person's edit";
+    if (!recorded.empty() && locked == recorded.size() && !options_.force)
+      report.reason = "locked";
+    else
+      report.reason = report.kept_edits.empty() ? "up to date" : "up to date; kept a person's edit";
     for (const auto& p : report.kept_edits) Say("  keep  " + p + " (edited by a person: it is a source now)");
+    return report;
+  }
+  if (options_.dry_run) {
+    would_run_.insert(spec.name);
+    report.outcome = StageOutcome::kWouldRun;
+    report.reason = reason;
+    report.planned_calls = spec.model_calls;
+    report.provider = spec.provider;
     return report;
   }
 
@@ -183,6 +219,7 @@ StageReport Builder::Run(const StageSpec& spec) {
     report.outcome = StageOutcome::kFailed;
     report.error = ran.error().ToString();
     report.error_code = ran.error().code;
+    (void)ledger_.MarkFailed(spec.name, report.error);
     return report;  // stays pending: the next build runs it again
   }
 
@@ -199,7 +236,7 @@ StageReport Builder::Run(const StageSpec& spec) {
       report.error = rel + ": the stage said it wrote this file but it is not there";
       return report;
     }
-    outputs.push_back({rel, spec.name, hash, protected_outputs.count(rel) ? "human" : spec.author});
+    outputs.push_back({rel, spec.name, hash, protected_outputs.count(rel) ? ProtectedAuthor(rel) : spec.author});
     if (!protected_outputs.count(rel)) (void)store_.PutFile(root_ / rel);  // keep the version for history
   }
   // Outputs of the last run that this run did not make are stale; a person's files stay.
@@ -207,7 +244,7 @@ StageReport Builder::Run(const StageSpec& spec) {
     bool still = std::find(ctx.outputs_.begin(), ctx.outputs_.end(), old.path) != ctx.outputs_.end();
     if (still) continue;
     if (protected_outputs.count(old.path)) {
-      outputs.push_back({old.path, spec.name, HashOf(old.path), "human"});
+      outputs.push_back({old.path, spec.name, HashOf(old.path), ProtectedAuthor(old.path)});
       continue;
     }
     std::error_code ec;

@@ -10,6 +10,10 @@
 // An output whose bytes differ from what the ledger recorded was edited by a person. From
 // then on it is a source: nothing writes over it. If its stage must run again, the new result
 // is written beside it as a variant (<folder>/variants/<name>) and the build says so.
+// A locked output is pinned: when every output of a stage is locked, the stage does not run.
+//
+// A dry run (plan, status) decides every stage without running any: a stage whose dependency
+// would run is reported as "after <dep>", since its inputs are not known yet.
 #pragma once
 
 #include <filesystem>
@@ -36,10 +40,13 @@ struct StageSpec {
   std::vector<std::string> sources;  // files no stage makes (relative to the series or absolute)
   Json settings = Json::object();    // every setting and provider choice that shapes the output
   std::string author = "model:builtin";
+  // What a run would spend, for plan: requests to a model server (0: none) and whose.
+  int model_calls = 0;
+  std::string provider;  // "chat http://… model", empty for built-in engines
   std::function<Status(StageContext&)> run;
 };
 
-enum class StageOutcome { kUpToDate, kRan, kFailed };
+enum class StageOutcome { kUpToDate, kRan, kFailed, kWouldRun };
 
 struct StageReport {
   std::string name;
@@ -47,6 +54,12 @@ struct StageReport {
   std::string reason;  // why it ran (or "up to date")
   std::vector<std::string> kept_edits;  // outputs kept because a person edited them
   std::vector<std::string> variants;    // regenerated alternatives written beside kept edits
+  std::vector<std::string> persons;     // outputs that are a person's (edited, picked)
+  std::vector<std::string> locked;      // outputs pinned by lock
+  std::string last_error;               // why its last run failed, if it did
+  std::string key;                      // the key it has (or would run with)
+  int planned_calls = 0;                // from the spec, when it would run
+  std::string provider;
   int items_made = 0;
   int items_reused = 0;
   int model_calls = 0;
@@ -93,6 +106,7 @@ class StageContext {
 struct BuildOptions {
   bool explain = false;  // print why each stage runs
   bool force = false;    // run every stage and overwrite edits
+  bool dry_run = false;  // decide, never run, never write (plan, status)
 };
 
 class Builder {
@@ -112,12 +126,14 @@ class Builder {
 
  private:
   Json InputsOf(const StageSpec& spec);
+  std::string ProtectedAuthor(const std::string& rel);
   static std::string ExplainChange(const nlohmann::json& before, const nlohmann::json& now);
 
   std::filesystem::path root_;
   Ledger& ledger_;
   ContentStore& store_;
   BuildOptions options_;
+  std::set<std::string> would_run_;  // dry run: stages that would run
 };
 
 }  // namespace rw

@@ -67,7 +67,26 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const std::filesystem::path& db_pat
       "CREATE TABLE IF NOT EXISTS calls(id INTEGER PRIMARY KEY AUTOINCREMENT, stage TEXT, provider TEXT, model TEXT,"
       " attempt INTEGER, http_status INTEGER, prompt_tokens INTEGER, completion_tokens INTEGER, latency_s REAL,"
       " cost REAL, outcome TEXT, at INTEGER);"
-      "PRAGMA user_version = 1;"));
+      "CREATE TABLE IF NOT EXISTS locks(path TEXT PRIMARY KEY, at INTEGER);"
+      "CREATE TABLE IF NOT EXISTS line_authors(path TEXT, n INTEGER, kind TEXT, words INTEGER, author TEXT,"
+      " distance INTEGER, PRIMARY KEY(path, n));"));
+  int64_t version = 0;
+  {
+    Stmt v(db, "PRAGMA user_version");
+    if (v.Step()) version = v.Int(0);
+  }
+  if (version < 2) {
+    // Version 1 stages and history lack their last columns; a fresh table gets them here too.
+    bool has_error = false;
+    {
+      Stmt c(db, "SELECT COUNT(*) FROM pragma_table_info('stages') WHERE name = 'error'");
+      has_error = c.Step() && c.Int(0) > 0;
+    }
+    if (!has_error)
+      RW_TRY(ledger->Exec("ALTER TABLE stages ADD COLUMN error TEXT DEFAULT '';"
+                          "ALTER TABLE history ADD COLUMN made_from TEXT DEFAULT '';"));
+    RW_TRY(ledger->Exec("PRAGMA user_version = 2;"));
+  }
   return ledger;
 }
 
@@ -121,6 +140,19 @@ Status Ledger::MarkPending(const std::string& name, const std::string& kind) {
   return {};
 }
 
+Status Ledger::MarkFailed(const std::string& name, const std::string& error) {
+  Stmt s(db_, "UPDATE stages SET pending = 1, error = ? WHERE name = ?");
+  s.Bind(1, error).Bind(2, name);
+  if (s.Run() != SQLITE_DONE) return IoError(".reelwright/ledger.sqlite", sqlite3_errmsg(db_));
+  return {};
+}
+
+std::string Ledger::FailureOf(const std::string& name) {
+  Stmt s(db_, "SELECT COALESCE(error, '') FROM stages WHERE name = ? AND pending = 1");
+  s.Bind(1, name);
+  return s.Step() ? s.Text(0) : "";
+}
+
 Status Ledger::CommitStage(const StageRecord& stage, const std::vector<ArtifactRecord>& outputs) {
   RW_TRY(Exec("BEGIN IMMEDIATE"));
   auto fail = [&]() -> Status {
@@ -130,9 +162,9 @@ Status Ledger::CommitStage(const StageRecord& stage, const std::vector<ArtifactR
   };
   {
     Stmt s(db_,
-           "INSERT INTO stages(name, kind, key, inputs, pending, ran_at, seconds) VALUES(?, ?, ?, ?, 0, ?, ?)"
+           "INSERT INTO stages(name, kind, key, inputs, pending, ran_at, seconds, error) VALUES(?, ?, ?, ?, 0, ?, ?, '')"
            " ON CONFLICT(name) DO UPDATE SET kind = excluded.kind, key = excluded.key, inputs = excluded.inputs,"
-           " pending = 0, ran_at = excluded.ran_at, seconds = excluded.seconds");
+           " pending = 0, ran_at = excluded.ran_at, seconds = excluded.seconds, error = ''");
     s.Bind(1, stage.name).Bind(2, stage.kind).Bind(3, stage.key).Bind(4, stage.inputs_json).Bind(5, Now());
     s.Bind(6, stage.seconds);
     if (s.Run() != SQLITE_DONE) return fail();
@@ -150,8 +182,9 @@ Status Ledger::CommitStage(const StageRecord& stage, const std::vector<ArtifactR
     s.Bind(1, a.path).Bind(2, stage.name).Bind(3, a.hash).Bind(4, a.author).Bind(5, Now());
     if (s.Run() != SQLITE_DONE) return fail();
     if (changed) {
-      Stmt h(db_, "INSERT INTO history(path, hash, author, stage, at) VALUES(?, ?, ?, ?, ?)");
+      Stmt h(db_, "INSERT INTO history(path, hash, author, stage, at, made_from) VALUES(?, ?, ?, ?, ?, ?)");
       h.Bind(1, a.path).Bind(2, a.hash).Bind(3, a.author).Bind(4, stage.name).Bind(5, Now());
+      h.Bind(6, IsPersons(a.author) ? std::string() : stage.inputs_json);
       if (h.Run() != SQLITE_DONE) return fail();
     }
   }
@@ -162,10 +195,113 @@ Status Ledger::SetAuthor(const std::string& path, const std::string& hash, const
   Stmt s(db_, "UPDATE artifacts SET hash = ?, author = ?, updated_at = ? WHERE path = ?");
   s.Bind(1, hash).Bind(2, author).Bind(3, Now()).Bind(4, path);
   if (s.Run() != SQLITE_DONE) return IoError(".reelwright/ledger.sqlite", sqlite3_errmsg(db_));
-  Stmt h(db_, "INSERT INTO history(path, hash, author, stage, at) SELECT path, hash, author, stage, ? FROM artifacts WHERE path = ?");
+  Stmt prev(db_, "SELECT hash FROM history WHERE path = ? ORDER BY id DESC LIMIT 1");
+  prev.Bind(1, path);
+  if (prev.Step() && prev.Text(0) == hash) return {};
+  Stmt h(db_, "INSERT INTO history(path, hash, author, stage, at, made_from) SELECT path, hash, author, stage, ?, '' FROM artifacts WHERE path = ?");
   h.Bind(1, Now()).Bind(2, path);
   h.Run();
   return {};
+}
+
+Status Ledger::RecordChoice(const std::string& path, const std::string& hash, const std::string& author) {
+  if (!GetArtifact(path)) return BadInput(path, "no build has made this file; nothing to choose for it");
+  return SetAuthor(path, hash, author);
+}
+
+std::vector<ArtifactRecord> Ledger::AllArtifacts() {
+  std::vector<ArtifactRecord> out;
+  Stmt s(db_, "SELECT path, stage, hash, author FROM artifacts ORDER BY path");
+  while (s.Step()) out.push_back({s.Text(0), s.Text(1), s.Text(2), s.Text(3)});
+  return out;
+}
+
+std::vector<HistoryRecord> Ledger::History(const std::string& path) {
+  std::vector<HistoryRecord> out;
+  Stmt s(db_, "SELECT id, hash, author, stage, at, COALESCE(made_from, '') FROM history WHERE path = ? ORDER BY id");
+  s.Bind(1, path);
+  while (s.Step()) out.push_back({s.Int(0), s.Text(1), s.Text(2), s.Text(3), s.Int(4), s.Text(5)});
+  return out;
+}
+
+std::vector<std::string> Ledger::HistoryHashes() {
+  std::vector<std::string> out;
+  Stmt s(db_, "SELECT DISTINCT hash FROM history UNION SELECT DISTINCT hash FROM memo");
+  while (s.Step()) out.push_back(s.Text(0));
+  return out;
+}
+
+std::vector<std::string> Ledger::CurrentHashes() {
+  std::vector<std::string> out;
+  Stmt s(db_, "SELECT DISTINCT hash FROM artifacts WHERE hash != ''");
+  while (s.Step()) out.push_back(s.Text(0));
+  return out;
+}
+
+Status Ledger::ForgetHashes(const std::vector<std::string>& hashes) {
+  RW_TRY(Exec("BEGIN IMMEDIATE"));
+  for (const auto& h : hashes) {
+    Stmt m(db_, "DELETE FROM memo WHERE hash = ?");
+    m.Bind(1, h).Run();
+    Stmt d(db_, "DELETE FROM history WHERE hash = ? AND hash NOT IN (SELECT hash FROM artifacts)");
+    d.Bind(1, h).Run();
+  }
+  return Exec("COMMIT");
+}
+
+Status Ledger::Lock(const std::string& path) {
+  Stmt s(db_, "INSERT OR IGNORE INTO locks(path, at) VALUES(?, ?)");
+  s.Bind(1, path).Bind(2, Now());
+  if (s.Run() != SQLITE_DONE) return IoError(".reelwright/ledger.sqlite", sqlite3_errmsg(db_));
+  return {};
+}
+
+Status Ledger::Unlock(const std::string& path) {
+  Stmt s(db_, "DELETE FROM locks WHERE path = ?");
+  s.Bind(1, path);
+  if (s.Run() != SQLITE_DONE) return IoError(".reelwright/ledger.sqlite", sqlite3_errmsg(db_));
+  return {};
+}
+
+bool Ledger::IsLocked(const std::string& path) {
+  Stmt s(db_, "SELECT 1 FROM locks WHERE path = ?");
+  s.Bind(1, path);
+  return s.Step();
+}
+
+std::vector<std::string> Ledger::Locks() {
+  std::vector<std::string> out;
+  Stmt s(db_, "SELECT path FROM locks ORDER BY path");
+  while (s.Step()) out.push_back(s.Text(0));
+  return out;
+}
+
+Status Ledger::SetLineAuthors(const std::string& path, const std::vector<LineAuthor>& lines) {
+  RW_TRY(Exec("BEGIN IMMEDIATE"));
+  {
+    Stmt d(db_, "DELETE FROM line_authors WHERE path = ?");
+    d.Bind(1, path).Run();
+  }
+  for (const auto& l : lines) {
+    Stmt s(db_, "INSERT INTO line_authors(path, n, kind, words, author, distance) VALUES(?, ?, ?, ?, ?, ?)");
+    s.Bind(1, path).Bind(2, static_cast<int64_t>(l.n)).Bind(3, l.kind).Bind(4, static_cast<int64_t>(l.words));
+    s.Bind(5, l.author).Bind(6, static_cast<int64_t>(l.distance));
+    if (s.Run() != SQLITE_DONE) {
+      std::string why = sqlite3_errmsg(db_);
+      (void)Exec("ROLLBACK");
+      return IoError(".reelwright/ledger.sqlite", why);
+    }
+  }
+  return Exec("COMMIT");
+}
+
+std::vector<LineAuthor> Ledger::LineAuthors(const std::string& path) {
+  std::vector<LineAuthor> out;
+  Stmt s(db_, "SELECT n, kind, words, author, distance FROM line_authors WHERE path = ? ORDER BY n");
+  s.Bind(1, path);
+  while (s.Step())
+    out.push_back({static_cast<int>(s.Int(0)), s.Text(1), static_cast<int>(s.Int(2)), s.Text(3), static_cast<int>(s.Int(4))});
+  return out;
 }
 
 Status Ledger::RecordCalls(const std::string& stage, const std::vector<ModelCall>& calls) {
@@ -180,6 +316,32 @@ Status Ledger::RecordCalls(const std::string& stage, const std::vector<ModelCall
     if (s.Run() != SQLITE_DONE) return IoError(".reelwright/ledger.sqlite", sqlite3_errmsg(db_));
   }
   return {};
+}
+
+Ledger::KindMeans Ledger::StageMeans(const std::string& kind) {
+  Stmt s(db_, "SELECT COUNT(*), COALESCE(AVG(seconds), 0) FROM stages WHERE kind = ? AND pending = 0 AND seconds > 0");
+  s.Bind(1, kind);
+  KindMeans m;
+  if (s.Step()) {
+    m.n = static_cast<int>(s.Int(0));
+    m.seconds = s.Real(1);
+  }
+  return m;
+}
+
+Ledger::KindMeans Ledger::CallMeans(const std::string& kind) {
+  Stmt s(db_,
+         "SELECT COUNT(*), COALESCE(AVG(latency_s), 0), COALESCE(AVG(prompt_tokens), 0), COALESCE(AVG(completion_tokens), 0)"
+         " FROM calls WHERE outcome = 'ok' AND (stage = ? OR stage LIKE ?)");
+  s.Bind(1, kind).Bind(2, "%/" + kind);
+  KindMeans m;
+  if (s.Step()) {
+    m.n = static_cast<int>(s.Int(0));
+    m.seconds = s.Real(1);
+    m.prompt_tokens = s.Real(2);
+    m.completion_tokens = s.Real(3);
+  }
+  return m;
 }
 
 CallTotals Ledger::Totals(int64_t since) {

@@ -1,20 +1,27 @@
 // The ledger: what produced every artifact (DESIGN.md §2), in .reelwright/ledger.sqlite.
 //
-// Tables (schema version in PRAGMA user_version = 1):
-//   stages(name PK, kind, key, inputs JSON, pending, ran_at, seconds)
+// Tables (schema version in PRAGMA user_version = 2; version 1 ledgers are upgraded in place):
+//   stages(name PK, kind, key, inputs JSON, pending, ran_at, seconds, error)
 //       the key a stage last ran with, and the inputs that made that key (for --explain);
 //       pending = 1 while a run is in progress: a stage found pending was killed mid-run, so
-//       its outputs are not trusted and it runs again.
+//       its outputs are not trusted and it runs again. error: why its last run failed.
 //   artifacts(path PK, stage, hash, author, updated_at)
 //       every output file (path relative to the series folder) with the hash the build wrote
-//       and its author: "model:<provider>" or "human" once a person's edit was seen. A file
-//       whose hash on disk differs from here was edited by a person.
+//       and its author: "model:<provider>", "human" once a person's edit was seen, or
+//       "picked" when a person chose a variant or restored an old version. A file whose hash on
+//       disk differs from here was edited by a person. Human and picked files are sources.
+//   locks(path PK, at)
+//       artifacts a person pinned: a stage whose outputs are all locked does not run.
+//   line_authors(path, n, kind, words, author, distance)
+//       per script line (dialogue and action, in order): "human", "model:<name>", or
+//       "edited:<model>" with the edit distance from the model's line.
 //   files(path PK, size, mtime_ns, hash)
 //       a stat cache so an unchanged file is not re-hashed (like git's index).
 //   memo(key PK, hash)
 //       per-item results: an item key (a line to voice, a panel to paint) → blob in the store.
-//   history(id, path, hash, author, stage, at)
-//       every version an artifact has had, newest last.
+//   history(id, path, hash, author, stage, at, made_from)
+//       every version an artifact has had, newest last; made_from is the stage's inputs
+//       ({"settings":…, "inputs":{path: hash}}) for versions a build made.
 //   calls(id, stage, provider, model, attempt, http_status, prompt_tokens, completion_tokens,
 //         latency_s, cost, outcome, at)
 //       every request made to a model server, failed ones included: what a build spent.
@@ -28,6 +35,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "schema/authorship.h"
 
 struct sqlite3;
 
@@ -70,6 +78,19 @@ struct ArtifactRecord {
   std::string author;
 };
 
+// A person's files are sources: edited by hand, or a variant or version a person chose.
+inline bool IsPersons(const std::string& author) { return author == "human" || author == "picked"; }
+
+struct HistoryRecord {
+  int64_t id = 0;
+  std::string hash;
+  std::string author;
+  std::string stage;
+  int64_t at = 0;  // Unix seconds
+  std::string made_from;
+};
+
+
 class Ledger {
  public:
   static Result<std::unique_ptr<Ledger>> Open(const std::filesystem::path& db_path);
@@ -82,6 +103,9 @@ class Ledger {
   std::optional<ArtifactRecord> GetArtifact(const std::string& path);
 
   Status MarkPending(const std::string& name, const std::string& kind);
+  // Keeps the stage pending (its outputs are not trusted) and records why it failed.
+  Status MarkFailed(const std::string& name, const std::string& error);
+  std::string FailureOf(const std::string& name);
   // Records a finished run in one transaction: the stage's key, its outputs (replacing the
   // previous list), and a history row for every output whose hash changed.
   Status CommitStage(const StageRecord& stage, const std::vector<ArtifactRecord>& outputs);
@@ -98,6 +122,35 @@ class Ledger {
   void PutCachedHash(const std::string& path, int64_t size, int64_t mtime_ns, const std::string& hash);
 
   std::vector<StageRecord> AllStages();
+  std::vector<ArtifactRecord> AllArtifacts();
+
+  // Versions of one artifact, oldest first.
+  std::vector<HistoryRecord> History(const std::string& path);
+  // Every hash the ledger still points at: current artifacts, history and memo entries.
+  std::vector<std::string> HistoryHashes();
+  std::vector<std::string> CurrentHashes();
+  // Forgets memo entries and history rows whose blob is gone from the store.
+  Status ForgetHashes(const std::vector<std::string>& hashes);
+  // Sets an artifact's recorded hash and author as a person's choice, with a history row.
+  Status RecordChoice(const std::string& path, const std::string& hash, const std::string& author);
+
+  Status Lock(const std::string& path);
+  Status Unlock(const std::string& path);
+  bool IsLocked(const std::string& path);
+  std::vector<std::string> Locks();
+
+  Status SetLineAuthors(const std::string& path, const std::vector<LineAuthor>& lines);
+  std::vector<LineAuthor> LineAuthors(const std::string& path);
+
+  // Means over past runs of stages of one kind ("script" matches "ep004/script"); n = 0 when
+  // there are none. What plan estimates from.
+  struct KindMeans {
+    int n = 0;
+    double seconds = 0;
+    double prompt_tokens = 0, completion_tokens = 0;  // per call
+  };
+  KindMeans StageMeans(const std::string& kind);
+  KindMeans CallMeans(const std::string& kind);
 
   Status RecordCalls(const std::string& stage, const std::vector<ModelCall>& calls);
   // Totals over calls recorded at or after `since` (Unix seconds); 0 for all time.

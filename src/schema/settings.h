@@ -74,6 +74,9 @@ struct Settings {
   std::string preset = "master";  // the render preset a plain `build` uses
   std::string writer = "builtin";  // "builtin" (genre packs, offline) or "llm" (providers.chat)
   int paywall_episode = 10;        // ends on the season's strongest cliffhanger (5-20)
+  // What one build may spend on paid providers (prices above) before it stops and asks for
+  // `build --approve <plan id>`; 0 means any paid spend needs approval.
+  double budget = 0;
   FormatSettings format;
   RhythmSettings rhythm;
   ProviderSettings providers;
@@ -81,7 +84,7 @@ struct Settings {
   template <class V> void Fields(V& v) {
     v.Required("title", title); v.Required("idea", idea); v.Required("genre", genre); v.Required("lang", lang);
     v.Required("episodes", episodes); v("seed", seed); v("preset", preset); v("writer", writer);
-    v("paywall_episode", paywall_episode); v("format", format); v("rhythm", rhythm); v("providers", providers);
+    v("paywall_episode", paywall_episode); v("budget", budget); v("format", format); v("rhythm", rhythm); v("providers", providers);
   }
   Status Validate(const YamlDoc& doc) const;
 };

@@ -26,6 +26,9 @@ Status Settings::Validate(const YamlDoc& doc) const {
     return BadInput(doc.At(doc.root["writer"]), "writer is 'llm' but providers.chat.base_url is empty; set the server's URL, e.g. http://127.0.0.1:8080/v1");
   if (paywall_episode < 5 || paywall_episode > 20)
     return BadInput(doc.At(doc.root["paywall_episode"]), "paywall_episode must be between 5 and 20, got " + std::to_string(paywall_episode));
+  if (budget < 0) return BadInput(doc.At(doc.root["budget"]), "budget must be 0 or more (currency units a build may spend)");
+  if (providers.chat.price_input_per_mtok < 0 || providers.chat.price_output_per_mtok < 0)
+    return BadInput(doc.At(doc.root["providers"]), "providers.chat prices must be 0 or more");
   if (rhythm.min_episode_s <= 0 || rhythm.max_episode_s < rhythm.min_episode_s)
     return BadInput(doc.At(doc.root["rhythm"]), "rhythm: max_episode_s must be at least min_episode_s (> 0)");
   return {};
