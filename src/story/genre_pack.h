@@ -22,8 +22,9 @@
 //   beats.<function>.moods.<mood>   actions and exchanges for one emotion of that function:
 //                      fury (dark, heated), grief (dark, quiet), triumph (bright, heated), tender
 //                      (bright, quiet). A beat's emotion in beats.yaml (valence, arousal) names its
-//                      mood (MoodOf); its first action and first exchange come from that mood's
-//                      pool when it has one left, the rest from the function's general pool.
+//                      mood (MoodOf); the beat opens with a block (an action or an exchange)
+//                      from that mood's pool when it has one left; the rest comes from the
+//                      function's general pool.
 // Template text may use {HERO} {VILLAIN} {ALLY} {RIVAL} (the archetype slots), {PLACE},
 // {OBJECT}, {COMPANY}; loglines may also use {IDEA}. Nothing assumes spaces between words or
 // letter case, so a Chinese pack uses the same fields. Validation names the file and line of the

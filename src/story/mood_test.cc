@@ -1,5 +1,5 @@
 // A beat's emotion picks its mood, and the mood picks the lines that open it: the writer draws a
-// beat's first action and first exchange from the pack's pool for that function and mood. These
+// beat's opening block (an action or an exchange) from the pack's pool for that function and mood. These
 // tests give a real pack marked mood pools, so every line says which pool it came from.
 #include <gtest/gtest.h>
 

@@ -244,7 +244,7 @@ std::vector<Block> BeatStream(const Context& ctx, const BeatSlot& slot, const Lo
   int actions = 0, exchanges = 0;
   for (bool action : is_action) {
     if (action) {
-      // The beat's mood speaks first: its first action comes from the mood's pool when one is left.
+      // The beat's mood speaks first: its opening block comes from the mood's pool when one is left.
       auto pick = [&](const std::vector<std::string>& pool, const std::string& name, int nth) -> std::optional<std::string> {
         auto idx = TemplateIndex(ctx, pool.size(), name, slot.occurrence, slot.occurrences, nth,
                                  [&](size_t i) { return !used.count(name + "/" + std::to_string(i)) && Usable(ctx, pool[i]); });
@@ -253,7 +253,7 @@ std::vector<Block> BeatStream(const Context& ctx, const BeatSlot& slot, const Lo
         return pool[*idx];
       };
       std::optional<std::string> text;
-      if (actions == 0) text = pick(mood.actions, mood_name + "/actions", 0);
+      if (blocks.empty()) text = pick(mood.actions, mood_name + "/actions", 0);
       if (!text) text = pick(t.actions, fname + "/actions", actions);
       ++actions;
       if (!text) continue;
@@ -276,7 +276,7 @@ std::vector<Block> BeatStream(const Context& ctx, const BeatSlot& slot, const Lo
         return &pool[*idx];
       };
       const std::vector<std::string>* exchange = nullptr;
-      if (exchanges == 0) exchange = pick(mood.exchanges, mood_name + "/exchanges", 0);
+      if (blocks.empty()) exchange = pick(mood.exchanges, mood_name + "/exchanges", 0);
       if (!exchange) exchange = pick(t.exchanges, fname + "/exchanges", exchanges);
       ++exchanges;
       if (!exchange) continue;
