@@ -6,8 +6,11 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <ctime>
+#include <map>
 #include <iostream>
 
+#include "app/control.h"
 #include "app/pipeline.h"
 #include "app/revise.h"
 #include "app/series.h"
@@ -38,6 +41,90 @@ void PrintSummary(const rw::BuildSummary& s) {
     std::printf("\nNothing to do: every stage is up to date (%.2fs).\n", s.seconds);
   else
     std::printf("\n%d stage%s ran in %.1fs; peak memory %.0f MB.\n", s.ran, s.ran == 1 ? "" : "s", s.seconds, peak_mb);
+}
+
+std::string Seconds(double s) {
+  char buf[32];
+  if (s >= 90)
+    std::snprintf(buf, sizeof buf, "%dm%02ds", static_cast<int>(s) / 60, static_cast<int>(s) % 60);
+  else
+    std::snprintf(buf, sizeof buf, "%.1fs", s);
+  return buf;
+}
+
+std::string When(int64_t at) {
+  if (at == 0) return "-";
+  std::time_t t = static_cast<std::time_t>(at);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", std::localtime(&t));
+  return buf;
+}
+
+void PrintPlan(const std::string& series, const rw::BuildPlan& plan) {
+  if (plan.stages.empty()) {
+    std::printf("Nothing to do: every stage is up to date (plan %s).\n", plan.id.c_str());
+    return;
+  }
+  std::printf("Plan %s for %s: %zu stage%s would run.\n\n", plan.id.c_str(), series.c_str(), plan.stages.size(),
+              plan.stages.size() == 1 ? "" : "s");
+  std::printf("%-22s %5s %9s %9s  %s\n", "stage", "calls", "cost", "time", "why");
+  std::map<std::string, std::pair<int, double>> by_provider;
+  bool defaults = false;
+  for (const auto& p : plan.stages) {
+    std::printf("%-22s %5d %9.4f %9s  %s\n", p.name.c_str(), p.calls, p.cost, (Seconds(p.seconds) + (p.from_history ? "" : "*")).c_str(),
+                p.reason.c_str());
+    defaults |= !p.from_history;
+    if (!p.provider.empty()) {
+      by_provider[p.provider].first += p.calls;
+      by_provider[p.provider].second += p.cost;
+    }
+  }
+  std::printf("\n");
+  for (const auto& [provider, totals] : by_provider)
+    std::printf("Model calls to %s: %d, estimated cost %.4f.\n", provider.c_str(), totals.first, totals.second);
+  if (by_provider.empty()) std::printf("No model server calls: built-in engines only.\n");
+  std::printf("Estimated total: cost %.4f, time %s.%s\n", plan.cost, Seconds(plan.seconds).c_str(),
+              defaults ? " (* no past run of this series to go by: a default figure)" : "");
+  if (plan.needs_approval)
+    std::printf("\nThis is over the series' budget of %.4f: approve it with\n  reelwright build %s --approve %s\n", plan.budget,
+                series.c_str(), plan.id.c_str());
+}
+
+void PrintStatus(const std::vector<rw::StageStatus>& stages) {
+  // One row per episode (and one for the series), one column per stage kind.
+  std::vector<std::string> rows;
+  std::map<std::string, std::map<std::string, const rw::StageStatus*>> grid;
+  for (const auto& s : stages) {
+    auto slash = s.name.find('/');
+    std::string row = slash == std::string::npos ? "series" : s.name.substr(0, slash);
+    std::string kind = slash == std::string::npos ? s.name : s.name.substr(slash + 1);
+    if (kind.rfind("render-", 0) == 0) kind = "render";
+    if (!grid.count(row)) rows.push_back(row);
+    grid[row][kind] = &s;
+  }
+  std::printf("%-8s", "");
+  for (const auto& k : rw::StageKinds()) std::printf(" %-11s", k.c_str());
+  std::printf("\n");
+  for (const auto& row : rows) {
+    std::printf("%-8s", row.c_str());
+    for (const auto& k : rw::StageKinds()) {
+      auto it = grid[row].find(k);
+      std::string cell = it == grid[row].end() ? "" : rw::StateName(it->second->state);
+      if (it != grid[row].end() && !it->second->persons.empty()) cell += "+edit";
+      std::printf(" %-11s", cell.c_str());
+    }
+    std::printf("\n");
+  }
+  std::vector<std::string> notes;
+  for (const auto& s : stages) {
+    if (s.state == rw::StageState::kStale) notes.push_back(s.name + ": stale, " + s.reason);
+    if (s.state == rw::StageState::kFailed) notes.push_back(s.name + ": failed last time: " + s.reason);
+    for (const auto& p : s.persons) notes.push_back(p + ": a person's (edited or chosen); the build reads it and never writes over it");
+    for (const auto& p : s.locked) notes.push_back(p + ": locked");
+  }
+  if (!notes.empty()) std::printf("\n");
+  for (const auto& n : notes) std::printf("%s\n", n.c_str());
+  std::printf("\nok up to date · stale inputs changed · new never built · failed · locked pinned · +edit holds a person's file\n");
 }
 
 }  // namespace
@@ -93,6 +180,77 @@ int main(int argc, char** argv) {
   cmd_build->add_option("--episode", request.episodes, "Only these episode numbers (repeatable)");
   cmd_build->add_flag("--explain", request.options.explain, "Print why each stage runs or is skipped");
   cmd_build->add_flag("--force", request.options.force, "Run every stage again and overwrite edits (careful)");
+  cmd_build->add_option("--approve", request.approve, "Run a build that is over the budget: the plan id `reelwright plan` printed");
+
+  // plan
+  auto* cmd_plan = app.add_subcommand("plan", "Print what a build would do, and what it would cost, without doing it");
+  std::string plan_dir;
+  rw::BuildRequest plan_request;
+  cmd_plan->add_option("folder", plan_dir, "The series folder")->required();
+  cmd_plan->add_option("--preset", plan_request.preset, "Render preset, as for build");
+  cmd_plan->add_option("--until", plan_request.until, "Last stage, as for build");
+  cmd_plan->add_option("--episode", plan_request.episodes, "Only these episode numbers (repeatable)");
+
+  // status
+  auto* cmd_status = app.add_subcommand("status", "Per episode and stage: up to date, stale (and why), edited by a person, locked, failed");
+  std::string status_dir;
+  rw::BuildRequest status_request;
+  cmd_status->add_option("folder", status_dir, "The series folder")->required();
+  cmd_status->add_option("--preset", status_request.preset, "Render preset to report on (default: the series' setting)");
+
+  // lock / unlock
+  std::string lock_dir;
+  std::vector<std::string> lock_files;
+  auto* cmd_lock = app.add_subcommand("lock", "Pin artifacts: a stage whose outputs are all locked does not run again");
+  cmd_lock->add_option("folder", lock_dir, "The series folder")->required();
+  cmd_lock->add_option("artifact", lock_files, "Files a build made, e.g. episodes/ep001/script.fountain")->required();
+  auto* cmd_unlock = app.add_subcommand("unlock", "Unpin artifacts locked with `lock`");
+  cmd_unlock->add_option("folder", lock_dir, "The series folder")->required();
+  cmd_unlock->add_option("artifact", lock_files, "Locked files")->required();
+
+  // log / restore / gc
+  auto* cmd_log = app.add_subcommand("log", "List the versions of an artifact: who or what made each, when, and from what");
+  std::string log_dir, log_file;
+  bool log_inputs = false;
+  cmd_log->add_option("folder", log_dir, "The series folder")->required();
+  cmd_log->add_option("artifact", log_file, "A file of the series, e.g. episodes/ep001/script.fountain")->required();
+  cmd_log->add_flag("--inputs", log_inputs, "Also list the input files (and their hashes) each version was made from");
+  auto* cmd_restore = app.add_subcommand("restore", "Bring back an old version of an artifact (the current one is kept as a version)");
+  std::string restore_dir, restore_file;
+  int restore_version = 0;
+  cmd_restore->add_option("folder", restore_dir, "The series folder")->required();
+  cmd_restore->add_option("artifact", restore_file, "A file of the series")->required();
+  cmd_restore->add_option("version", restore_version, "Version number from `reelwright log`")->required();
+  auto* cmd_gc = app.add_subcommand("gc", "Remove old versions and cached per-item results; keeps every current file's version");
+  std::string gc_dir;
+  cmd_gc->add_option("folder", gc_dir, "The series folder")->required();
+
+  // variants / diff / pick
+  auto* cmd_variants = app.add_subcommand(
+      "variants", "Make alternatives of a bible, arc, beats, script or frame beside it (variants/<name>.vN), with other seeds");
+  std::string variants_dir, variants_file;
+  int variants_n = 3;
+  cmd_variants->add_option("folder", variants_dir, "The series folder")->required();
+  cmd_variants->add_option("artifact", variants_file, "e.g. episodes/ep001/script.fountain or episodes/ep001/frames/S003.png")->required();
+  cmd_variants->add_option("-n", variants_n, "How many")->capture_default_str();
+  auto* cmd_diff = app.add_subcommand("diff", "Show an artifact's variants against the current file");
+  std::string diff_dir, diff_file;
+  cmd_diff->add_option("folder", diff_dir, "The series folder")->required();
+  cmd_diff->add_option("artifact", diff_file, "A file with variants")->required();
+  auto* cmd_pick = app.add_subcommand("pick", "Make a variant the current file; it becomes yours (a source), and the old one a version");
+  std::string pick_dir, pick_file, pick_name;
+  cmd_pick->add_option("folder", pick_dir, "The series folder")->required();
+  cmd_pick->add_option("artifact", pick_file, "A file with variants")->required();
+  cmd_pick->add_option("variant", pick_name, "Which: v2 (or 2), tighten, regenerated")->required();
+
+  // credits
+  auto* cmd_credits = app.add_subcommand("credits", "Who wrote an episode: the share of lines and words a person wrote, and each model's");
+  std::string credits_dir;
+  int credits_episode = 0;
+  bool credits_lines = false;
+  cmd_credits->add_option("folder", credits_dir, "The series folder")->required();
+  cmd_credits->add_option("episode", credits_episode, "Episode number")->required();
+  cmd_credits->add_flag("--lines", credits_lines, "List every line with its author");
 
   // check
   auto* cmd_check = app.add_subcommand("check", "Read and check every editable file of a series; report the first problem as file:line");
@@ -188,6 +346,91 @@ int main(int argc, char** argv) {
   if (cmd_convert->parsed()) {
     if (auto s = rw::ConvertScreenplay(convert_in, convert_out); !s.ok()) return Fail(s.error());
     std::printf("Wrote %s\n", convert_out.c_str());
+    return 0;
+  }
+  if (cmd_plan->parsed()) {
+    auto plan = rw::PlanBuild(plan_dir, plan_request);
+    if (!plan.ok()) return Fail(plan.error());
+    PrintPlan(plan_dir, *plan);
+    return 0;
+  }
+  if (cmd_status->parsed()) {
+    auto status = rw::SeriesStatus(status_dir, status_request);
+    if (!status.ok()) return Fail(status.error());
+    PrintStatus(*status);
+    return 0;
+  }
+  if (cmd_lock->parsed() || cmd_unlock->parsed()) {
+    bool lock = cmd_lock->parsed();
+    for (const auto& f : lock_files) {
+      if (auto s = rw::SetLocked(lock_dir, f, lock); !s.ok()) return Fail(s.error());
+      std::printf("%s %s\n", lock ? "Locked" : "Unlocked", f.c_str());
+    }
+    return 0;
+  }
+  if (cmd_log->parsed()) {
+    auto versions = rw::ArtifactLog(log_dir, log_file);
+    if (!versions.ok()) return Fail(versions.error());
+    std::printf("%-4s %-19s %-26s %-20s %-12s %s\n", "ver", "when", "author", "stage", "sha256", "");
+    for (const auto& v : *versions) {
+      std::string note = v.current ? "current" : "";
+      if (!v.available) note += std::string(note.empty() ? "" : ", ") + "removed by gc";
+      std::printf("%-4d %-19s %-26s %-20s %-12s %s\n", v.number, When(v.record.at).c_str(), v.record.author.c_str(),
+                  v.record.stage.c_str(), v.record.hash.substr(0, 12).c_str(), note.c_str());
+      if (!v.record.made_from.empty()) {
+        auto from = rw::Json::parse(v.record.made_from, nullptr, false);
+        if (!from.is_discarded() && from.contains("inputs")) {
+          std::string inputs;
+          for (const auto& [path, hash] : from["inputs"].items())
+            inputs += (inputs.empty() ? "" : ", ") + path + (log_inputs ? "@" + hash.get<std::string>().substr(0, 8) : "");
+          std::printf("     made from: %s\n", inputs.empty() ? "(settings only)" : inputs.c_str());
+        }
+      }
+    }
+    return 0;
+  }
+  if (cmd_restore->parsed()) {
+    if (auto s = rw::RestoreVersion(restore_dir, restore_file, restore_version); !s.ok()) return Fail(s.error());
+    std::printf("Restored version %d of %s; it is yours now (a source). The file it replaced is a version in `reelwright log`.\n",
+                restore_version, restore_file.c_str());
+    return 0;
+  }
+  if (cmd_gc->parsed()) {
+    auto r = rw::CollectGarbage(gc_dir);
+    if (!r.ok()) return Fail(r.error());
+    std::printf("Removed %d cached blob%s (%.1f MB); kept %d (the current version of every file).\n", r->removed,
+                r->removed == 1 ? "" : "s", r->freed_bytes / 1e6, r->kept);
+    return 0;
+  }
+  if (cmd_variants->parsed()) {
+    auto made = rw::MakeVariants(variants_dir, variants_file, variants_n);
+    if (!made.ok()) return Fail(made.error());
+    for (const auto& m : *made) std::printf("Wrote %s\n", m.c_str());
+    std::printf("Compare: reelwright diff %s %s\nChoose:  reelwright pick %s %s v1\n", variants_dir.c_str(), variants_file.c_str(),
+                variants_dir.c_str(), variants_file.c_str());
+    return 0;
+  }
+  if (cmd_diff->parsed()) {
+    auto diff = rw::DiffVariants(diff_dir, diff_file);
+    if (!diff.ok()) return Fail(diff.error());
+    std::printf("%s", diff->c_str());
+    return 0;
+  }
+  if (cmd_pick->parsed()) {
+    if (auto s = rw::PickVariant(pick_dir, pick_file, pick_name); !s.ok()) return Fail(s.error());
+    std::printf("Picked %s for %s; it is yours now (a source). The file it replaced is a version in `reelwright log`.\n",
+                pick_name.c_str(), pick_file.c_str());
+    return 0;
+  }
+  if (cmd_credits->parsed()) {
+    auto credits = rw::EpisodeCredits(credits_dir, credits_episode);
+    if (!credits.ok()) return Fail(credits.error());
+    const auto& c = *credits;
+    std::printf("%s: %d lines, %d words.\n", rw::EpisodeName(credits_episode).c_str(), c.lines, c.words);
+    std::printf("  written by a person: %d lines (%d edited from a model's), %d words\n", c.human_lines, c.edited_lines, c.human_words);
+    for (const auto& [model, share] : c.models)
+      std::printf("  written by %s: %d lines, %d words\n", model.c_str(), share.lines, share.words);
+    std::printf("%s\n", rw::CreditLine(c).c_str());
     return 0;
   }
   if (cmd_check->parsed()) {

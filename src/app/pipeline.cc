@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 
+#include "app/control.h"
 #include "app/series.h"
 #include "audio/voice.h"
 #include "base/file.h"
@@ -139,7 +140,7 @@ class SeriesBuild {
   Status WriteClips(StageContext& ctx, int n);
   Status WriteTimeline(StageContext& ctx, int n);
   Status WriteSubtitles(StageContext& ctx, int n);
-  Status WriteRender(StageContext& ctx, int n);
+  Status WriteRender(StageContext& ctx, int n, const std::string& credits);
 
   std::string VideoName(int n) const {
     std::string base = EpisodeName(n) + "." + settings_.lang;
@@ -320,6 +321,14 @@ Status SeriesBuild::Episode(int n, BuildSummary& summary) {
     return ctx.Write(Ep(n, kScriptFile), text);
   };
   RW_TRY(Stage(script, summary));
+  // Who wrote each line, against the model's last version: the ledger keeps it, credits and the
+  // render's metadata report it.
+  std::string credits;
+  std::error_code ec;
+  if (fs::exists(root_ / Ep(n, kScriptFile), ec)) {
+    auto lines = RecordAuthorship(root_, builder_.ledger(), builder_.store(), n);
+    if (lines.ok()) credits = CreditLine(Summarize(*lines));
+  }
   if (!Wanted("voice")) return {};
 
   StageSpec voice = spec("voice", {"bible", ep + "/script"});
@@ -367,8 +376,9 @@ Status SeriesBuild::Episode(int n, BuildSummary& summary) {
                      {"max_bitrate", preset_.max_bitrate},
                      {"gop_seconds", preset_.gop_seconds},
                      {"audio_bitrate", preset_.audio_bitrate},
-                     {"x264_preset", preset_.x264_preset}};
-  render.run = [this, n](StageContext& ctx) { return WriteRender(ctx, n); };
+                     {"x264_preset", preset_.x264_preset},
+                     {"credits", credits}};
+  render.run = [this, n, credits](StageContext& ctx) { return WriteRender(ctx, n, credits); };
   return Stage(render, summary);
 }
 
@@ -456,27 +466,7 @@ Status SeriesBuild::WriteFrames(StageContext& ctx, int n) {
   RW_ASSIGN(Shots shots, Load<Shots>(root_, Ep(n, kShotsFile)));
   Progress progress(EpisodeName(n) + " frames", static_cast<int64_t>(shots.shots.size()));
   for (const auto& shot : shots.shots) {
-    PanelSpec spec;
-    spec.width = preset_.width;
-    spec.height = preset_.height;
-    spec.shot_id = shot.id;
-    spec.type = shot.type;
-    spec.move = shot.move;
-    if (const Location* l = bible.FindLocation(shot.location)) {
-      spec.location_name = l->name;
-      spec.location_kind = l->kind;
-      spec.interior = l->interior;
-      spec.time = l->time;
-      spec.location_palette = l->palette;
-    }
-    for (const auto& id : shot.cast) {
-      const Character* c = bible.FindCharacter(id);
-      if (!c) continue;
-      spec.cast.push_back({c->id, c->name, c->gender, c->age, c->palette, c->look, id == shot.speaker});
-    }
-    spec.caption = shot.caption;
-    spec.label = shot.id + " · " + EnumName(shot.type) + " · " + EnumName(shot.move) + " · " + FormatSeconds(shot.duration_s);
-    spec.seed = shot.seed;
+    PanelSpec spec = PanelFor(bible, shot, preset_.width, preset_.height);
     Json key_doc = {{"shot", shot.id}, {"type", EnumName(shot.type)}, {"move", EnumName(shot.move)},
                     {"w", spec.width}, {"h", spec.height}, {"loc", spec.location_name}, {"kind", spec.location_kind},
                     {"interior", spec.interior}, {"time", spec.time}, {"loc_palette", spec.location_palette},
@@ -551,11 +541,14 @@ Status SeriesBuild::WriteSubtitles(StageContext& ctx, int n) {
   return ctx.Write(Ep(n, base + ".ass"), WriteAss(tl.cues, style, settings_.title + " " + EpisodeName(n)));
 }
 
-Status SeriesBuild::WriteRender(StageContext& ctx, int n) {
+Status SeriesBuild::WriteRender(StageContext& ctx, int n, const std::string& credits) {
   RW_ASSIGN(Timeline tl, LoadTimeline(root_, n));
   fs::path ass = root_ / Ep(n, EpisodeName(n) + "." + settings_.lang + ".ass");
   Progress progress(EpisodeName(n) + " render", tl.frames);
-  RW_ASSIGN(RenderStats stats, RenderEpisode(tl, root_ / EpisodeDir(n), ass, preset_, ctx.OutputPath(Ep(n, VideoName(n))), &progress));
+  RW_ASSIGN(RenderStats stats, RenderEpisode(tl, root_ / EpisodeDir(n), ass, preset_, ctx.OutputPath(Ep(n, VideoName(n))), &progress,
+                                                {{"title", settings_.title + " " + EpisodeName(n)},
+                                                 {"comment", "Written with Reelwright. Authorship: " + credits},
+                                                 {"authorship", credits}}));
   progress.Finish();
   char line[160];
   std::snprintf(line, sizeof line, "  %s render: %lld frames in %.1fs (%.1f fps), %.1f MB", EpisodeName(n).c_str(),
@@ -565,6 +558,31 @@ Status SeriesBuild::WriteRender(StageContext& ctx, int n) {
 }
 
 }  // namespace
+
+PanelSpec PanelFor(const Bible& bible, const Shot& shot, int width, int height) {
+  PanelSpec spec;
+  spec.width = width;
+  spec.height = height;
+  spec.shot_id = shot.id;
+  spec.type = shot.type;
+  spec.move = shot.move;
+  if (const Location* l = bible.FindLocation(shot.location)) {
+    spec.location_name = l->name;
+    spec.location_kind = l->kind;
+    spec.interior = l->interior;
+    spec.time = l->time;
+    spec.location_palette = l->palette;
+  }
+  for (const auto& id : shot.cast) {
+    const Character* c = bible.FindCharacter(id);
+    if (!c) continue;
+    spec.cast.push_back({c->id, c->name, c->gender, c->age, c->palette, c->look, id == shot.speaker});
+  }
+  spec.caption = shot.caption;
+  spec.label = shot.id + " · " + EnumName(shot.type) + " · " + EnumName(shot.move) + " · " + FormatSeconds(shot.duration_s);
+  spec.seed = shot.seed;
+  return spec;
+}
 
 const std::vector<std::string>& StageKinds() {
   static const std::vector<std::string> kKinds = {"bible", "arc", "beats", "script", "voice", "shots",

@@ -15,6 +15,9 @@
 
 #include "base/result.h"
 #include "build/builder.h"
+#include "schema/bible.h"
+#include "schema/shots.h"
+#include "visual/painter.h"
 
 namespace rw {
 
@@ -73,6 +76,9 @@ Result<BuildPlan> PlanBuild(const std::filesystem::path& root, const BuildReques
 
 // Every stage decided without running (plan and status read this).
 Result<BuildSummary> DryRun(const std::filesystem::path& root, const BuildRequest& request);
+
+// The storyboard panel the frames stage paints for a shot.
+PanelSpec PanelFor(const Bible& bible, const Shot& shot, int width, int height);
 
 // Reads and checks every editable file of the series that exists; the first problem found.
 Status CheckSeries(const std::filesystem::path& root);

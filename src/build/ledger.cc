@@ -224,13 +224,6 @@ std::vector<HistoryRecord> Ledger::History(const std::string& path) {
   return out;
 }
 
-std::vector<std::string> Ledger::HistoryHashes() {
-  std::vector<std::string> out;
-  Stmt s(db_, "SELECT DISTINCT hash FROM history UNION SELECT DISTINCT hash FROM memo");
-  while (s.Step()) out.push_back(s.Text(0));
-  return out;
-}
-
 std::vector<std::string> Ledger::CurrentHashes() {
   std::vector<std::string> out;
   Stmt s(db_, "SELECT DISTINCT hash FROM artifacts WHERE hash != ''");
@@ -243,8 +236,6 @@ Status Ledger::ForgetHashes(const std::vector<std::string>& hashes) {
   for (const auto& h : hashes) {
     Stmt m(db_, "DELETE FROM memo WHERE hash = ?");
     m.Bind(1, h).Run();
-    Stmt d(db_, "DELETE FROM history WHERE hash = ? AND hash NOT IN (SELECT hash FROM artifacts)");
-    d.Bind(1, h).Run();
   }
   return Exec("COMMIT");
 }

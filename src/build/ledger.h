@@ -126,10 +126,10 @@ class Ledger {
 
   // Versions of one artifact, oldest first.
   std::vector<HistoryRecord> History(const std::string& path);
-  // Every hash the ledger still points at: current artifacts, history and memo entries.
-  std::vector<std::string> HistoryHashes();
+  // The hash of every current artifact.
   std::vector<std::string> CurrentHashes();
-  // Forgets memo entries and history rows whose blob is gone from the store.
+  // Forgets memo entries whose blob is gone from the store (history keeps its rows: log shows
+  // such versions as removed).
   Status ForgetHashes(const std::vector<std::string>& hashes);
   // Sets an artifact's recorded hash and author as a person's choice, with a history row.
   Status RecordChoice(const std::string& path, const std::string& hash, const std::string& author);

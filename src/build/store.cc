@@ -38,4 +38,24 @@ Status ContentStore::CopyTo(const std::string& hash, const std::filesystem::path
   return {};
 }
 
+std::vector<std::pair<std::string, int64_t>> ContentStore::List() const {
+  std::vector<std::pair<std::string, int64_t>> out;
+  std::error_code ec;
+  for (const auto& dir : std::filesystem::directory_iterator(root_, ec)) {
+    if (!dir.is_directory()) continue;
+    std::error_code ec2;
+    for (const auto& f : std::filesystem::directory_iterator(dir.path(), ec2)) {
+      std::string name = f.path().filename().string();
+      if (!f.is_regular_file() || name.size() != 64) continue;  // temp files of an interrupted put are not blobs
+      out.push_back({name, static_cast<int64_t>(f.file_size(ec2))});
+    }
+  }
+  return out;
+}
+
+void ContentStore::Remove(const std::string& hash) const {
+  std::error_code ec;
+  std::filesystem::remove(PathOf(hash), ec);
+}
+
 }  // namespace rw

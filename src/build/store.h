@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "base/result.h"
 
@@ -24,6 +26,9 @@ class ContentStore {
   std::filesystem::path PathOf(const std::string& hash) const;
   // Copies a blob to `dest` atomically.
   Status CopyTo(const std::string& hash, const std::filesystem::path& dest) const;
+  // Every blob: its hash and size in bytes.
+  std::vector<std::pair<std::string, int64_t>> List() const;
+  void Remove(const std::string& hash) const;
 
  private:
   std::filesystem::path root_;

@@ -286,7 +286,8 @@ class VideoTrack {
 
 Result<RenderStats> RenderEpisode(const Timeline& timeline, const std::filesystem::path& episode_dir,
                                   const std::filesystem::path& ass_path, const RenderPreset& preset,
-                                  const std::filesystem::path& out_mp4, Progress* progress) {
+                                  const std::filesystem::path& out_mp4, Progress* progress,
+                                  const std::vector<std::pair<std::string, std::string>>& metadata) {
   const auto started = std::chrono::steady_clock::now();
   const std::string where = out_mp4.string();
   if (preset.width <= 0 || preset.height <= 0 || preset.width % 2 || preset.height % 2 || preset.fps <= 0) {
@@ -319,8 +320,9 @@ Result<RenderStats> RenderEpisode(const Timeline& timeline, const std::filesyste
   h264.x264_preset = preset.x264_preset;
   RW_ASSIGN(ff::EncodedStream video, ff::AddH264Stream(out.get(), h264, where));
   RW_ASSIGN(ff::EncodedStream audio, AddAacStream(out.get(), preset.audio_bitrate, where));
+  for (const auto& [key, value] : metadata) av_dict_set(&out->metadata, key.c_str(), value.c_str(), 0);
   AVDictionary* mux_options = nullptr;
-  av_dict_set(&mux_options, "movflags", "+faststart", 0);
+  av_dict_set(&mux_options, "movflags", metadata.empty() ? "+faststart" : "+faststart+use_metadata_tags", 0);
   Status header = ff::WriteHeader(out.get(), temp.path().string(), &mux_options, where);
   av_dict_free(&mux_options);
   RW_TRY(header);

@@ -26,6 +26,9 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "base/progress.h"
 #include "base/result.h"
@@ -41,8 +44,10 @@ struct RenderStats {
   int64_t bytes = 0;  // size of the finished MP4
 };
 
+// `metadata` goes into the MP4 as tags (comment, and any key, as mdta items).
 Result<RenderStats> RenderEpisode(const Timeline& timeline, const std::filesystem::path& episode_dir,
                                   const std::filesystem::path& ass_path, const RenderPreset& preset,
-                                  const std::filesystem::path& out_mp4, Progress* progress);
+                                  const std::filesystem::path& out_mp4, Progress* progress,
+                                  const std::vector<std::pair<std::string, std::string>>& metadata = {});
 
 }  // namespace rw

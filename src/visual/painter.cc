@@ -1830,8 +1830,15 @@ class PanelPainter {
     double speaker_height = cast.empty() ? 1.0 : MakeLook(*cast.front(), light_).height;
     Framing framing = FramingFor(type, h_, speaker_height);
 
-    PaintSet(framing);
-    PaintCast(cast, framing, type);
+    {
+      SavedState saved(cr_);
+      if (spec_.mirror) {
+        cairo_translate(cr_, kLogicalWidth, 0);
+        cairo_scale(cr_, -1, 1);
+      }
+      PaintSet(framing);
+      PaintCast(cast, framing, type);
+    }
     PaintVignette();
     PaintCaption();
     PaintLabels();

@@ -58,6 +58,7 @@ struct PanelSpec {
   std::string caption;                 // the shot's action or line, any language (English, Chinese…)
   std::string label;                   // e.g. "S007 · CU · push-in · 3.2s" corner label
   uint32_t seed = 0;                   // varies small details deterministically
+  bool mirror = false;                 // the reverse angle: set and cast flipped left to right, text not
 };
 
 // Paints a storyboard panel. Deterministic: same spec -> identical pixels.
