@@ -109,6 +109,16 @@ TEST(Packs, MeetMinimumSizes) {
         EXPECT_GE(exchange.size(), 2u) << fname;
         EXPECT_LE(exchange.size(), 4u) << fname;
       }
+      // Every mood of every function has its own lines (the writer opens a beat with them).
+      for (const auto& [mood, mood_name] : EnumNames<Mood>::kNames) {
+        const auto& m = t.moods.For(mood);
+        EXPECT_GE(m.actions.size(), 3u) << fname << ".moods." << mood_name;
+        EXPECT_GE(m.exchanges.size(), 2u) << fname << ".moods." << mood_name;
+        for (const auto& exchange : m.exchanges) {
+          EXPECT_GE(exchange.size(), 2u) << fname << ".moods." << mood_name;
+          EXPECT_LE(exchange.size(), 4u) << fname << ".moods." << mood_name;
+        }
+      }
     }
   }
 }
@@ -165,7 +175,11 @@ TEST(Packs, NoTwoPacksOfALanguageShareADialogueLine) {
   for (const auto& [name, pack] : Packs()) {
     std::set<std::string> own;
     for (const auto& [function, fname] : EnumNames<BeatFunction>::kNames) {
-      for (const auto& exchange : pack.beats.For(function).exchanges) {
+      const BeatTemplates& t = pack.beats.For(function);
+      std::vector<std::vector<std::string>> exchanges = t.exchanges;
+      for (const auto& [mood, mood_name] : EnumNames<Mood>::kNames)
+        exchanges.insert(exchanges.end(), t.moods.For(mood).exchanges.begin(), t.moods.For(mood).exchanges.end());
+      for (const auto& exchange : exchanges) {
         for (const auto& raw : exchange) {
           ExchangeLine line;
           if (!ParseExchangeLine(raw, &line)) continue;
