@@ -1,12 +1,18 @@
 // End-to-end: the `reelwright` binary makes a tiny series, and independent tools (ffprobe,
 // ffmpeg's volumedetect) check what it rendered.
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <fcntl.h>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
+#include <chrono>
 #include <map>
+#include <random>
+#include <thread>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <string>
@@ -16,6 +22,7 @@
 #include "base/file.h"
 #include "base/hash.h"
 #include "base/text.h"
+#include "build/series_lock.h"
 #include "story/llm_testing.h"
 
 namespace rw {
@@ -413,6 +420,158 @@ TEST_F(E2E, BadUsageExitsTwoWithHelp) {
   Outcome missing = Reelwright("build " + Quote(dir.string()));
   EXPECT_EQ(missing.code, 2);
   EXPECT_NE(missing.err.find("reelwright.yaml"), std::string::npos);
+}
+
+
+// Frames in an MP4's video stream, decoded to the end by ffprobe; -1 if it does not decode.
+int DecodedFrames(const fs::path& mp4) {
+  Outcome r = Exec("ffprobe -v error -count_frames -select_streams v:0 -show_entries stream=nb_read_frames -of csv=p=0 " +
+                   Quote(mp4.string()));
+  if (r.code != 0 || !r.err.empty()) return -1;
+  return std::atoi(r.out.c_str());
+}
+
+// Replaces the first dialogue line of an episode's script; returns the new text.
+std::string EditFirstLine(const fs::path& script, const std::string& line) {
+  std::string text = *ReadFile(script);
+  std::smatch m;
+  if (!std::regex_search(text, m, std::regex("\n\n([A-Z][A-Z .']+)\n([^\n(][^\n]*)\n"))) return "";
+  text.replace(static_cast<size_t>(m.position(2)), m[2].length(), line);
+  (void)WriteFileAtomic(script, text);
+  return text;
+}
+
+// A build killed (SIGKILL) at 30 random moments, each run picking up where the last was killed,
+// ends in the series an uninterrupted build makes, with the person's edit in place.
+TEST_F(E2E, KilledBuildsLeaveAConsistentSeriesAndLoseNoEdit) {
+  fs::path reference = Dir("kill_reference"), killed = Dir("kill");
+  auto make = [&](const fs::path& dir) {
+    ASSERT_EQ(Reelwright("new " + Quote(dir.string()) + " --idea 'A disowned heiress returns.' --episodes 1 --seed 5"
+                         " --preset preview --episode-seconds 60").code, 0);
+    ASSERT_EQ(Reelwright("build " + Quote(dir.string()) + " --until script -q").code, 0);
+  };
+  make(reference);
+  make(killed);
+  const std::string line = "I wrote this one myself, and no crash takes it.";
+  std::string edited = EditFirstLine(reference / "episodes/ep001/script.fountain", line);
+  ASSERT_FALSE(edited.empty());
+  ASSERT_EQ(EditFirstLine(killed / "episodes/ep001/script.fountain", line), edited);
+  auto started = std::chrono::steady_clock::now();
+  Outcome full = Reelwright("build " + Quote(reference.string()) + " -q");
+  ASSERT_EQ(full.code, 0) << full.err;
+  double full_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+
+  std::mt19937 rng(20261126);
+  std::uniform_real_distribution<double> when(0.02, std::max(0.5, full_s / 6));
+  int killed_runs = 0;
+  for (int i = 0; i < 30; ++i) {
+    std::string binary = RW_BINARY, dir = killed.string();
+    std::vector<char*> argv = {binary.data(), const_cast<char*>("build"), dir.data(), const_cast<char*>("-q"), nullptr};
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+    pid_t pid = 0;
+    ASSERT_EQ(posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv.data(), environ), 0);
+    posix_spawn_file_actions_destroy(&actions);
+    std::this_thread::sleep_for(std::chrono::duration<double>(when(rng)));
+    killed_runs += ::kill(pid, SIGKILL) == 0;
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    killed_runs -= WIFEXITED(status);  // it had finished before the signal
+    ASSERT_EQ(*ReadFile(killed / "episodes/ep001/script.fountain"), edited) << "after kill " << i;
+  }
+  std::printf("killed %d of 30 builds part-way (a full build takes %.1fs)\n", killed_runs, full_s);
+  EXPECT_GE(killed_runs, 20);
+
+  Outcome last = Reelwright("build " + Quote(killed.string()) + " -q");
+  ASSERT_EQ(last.code, 0) << last.err;
+  // Every text, image and sound file is byte for byte what the uninterrupted build made. MP4s
+  // are compared by what they hold: x264's frame threads do not give the same bytes twice, so
+  // each must decode to the end with the reference's frame count (a half-written one would not).
+  auto got = Snapshot(killed), want = Snapshot(reference);
+  ASSERT_EQ(got.size(), want.size());
+  for (const auto& [path, hash] : want) {
+    ASSERT_TRUE(got.count(path)) << path;
+    if (path.size() > 4 && path.substr(path.size() - 4) == ".mp4") {
+      EXPECT_EQ(DecodedFrames(killed / path), DecodedFrames(reference / path)) << path;
+      EXPECT_GT(DecodedFrames(killed / path), 0) << path;
+    } else {
+      EXPECT_EQ(got[path], hash) << path;
+    }
+  }
+  EXPECT_EQ(*ReadFile(killed / "episodes/ep001/script.fountain"), edited);
+  Outcome again = Reelwright("build " + Quote(killed.string()));
+  EXPECT_NE(again.out.find("Nothing to do"), std::string::npos) << again.out << again.err;
+  // No file the killed builds left is mistaken for a person's: the edited script alone is.
+  Outcome status = Reelwright("status " + Quote(killed.string()));
+  ASSERT_EQ(status.code, 0) << status.err;
+  std::regex persons_re(": a person's");
+  auto persons = std::distance(std::sregex_iterator(status.out.begin(), status.out.end(), persons_re), std::sregex_iterator());
+  EXPECT_EQ(persons, 1) << status.out;
+  EXPECT_NE(status.out.find("episodes/ep001/script.fountain: a person's"), std::string::npos) << status.out;
+}
+
+TEST_F(E2E, ASecondProcessOnTheSameSeriesIsRefused) {
+  fs::path dir = Dir("locked");
+  ASSERT_EQ(New(dir, 1, 2).code, 0);
+  fs::create_directories(dir / ".reelwright");
+  auto held = SeriesLock::Acquire(dir / ".reelwright");
+  ASSERT_TRUE(held.ok());
+  auto before = Snapshot(dir);
+  Outcome r = Reelwright("build " + Quote(dir.string()) + " --until bible");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("is working on this series; wait for it to finish"), std::string::npos) << r.err;
+  EXPECT_EQ(Snapshot(dir), before);
+  // Reading commands do not need the lock.
+  EXPECT_EQ(Reelwright("plan " + Quote(dir.string())).code, 0);
+}
+
+// The creator's commands, as a person types them.
+TEST_F(E2E, CreatorCommandsFromTheCommandLine) {
+  fs::path dir = Dir("control");
+  ASSERT_EQ(New(dir, 1, 4).code, 0);
+  std::string d = Quote(dir.string());
+  Outcome plan = Reelwright("plan " + d + " --until script");
+  ASSERT_EQ(plan.code, 0) << plan.err;
+  EXPECT_NE(plan.out.find("4 stages would run"), std::string::npos) << plan.out;
+  EXPECT_NE(plan.out.find("built-in engines only"), std::string::npos) << plan.out;
+  ASSERT_EQ(Reelwright("build " + d + " --until script -q").code, 0);
+  EditFirstLine(dir / "episodes/ep001/script.fountain", "My own words.");
+
+  Outcome status = Reelwright("status " + d);
+  ASSERT_EQ(status.code, 0) << status.err;
+  EXPECT_NE(status.out.find("ok+edit"), std::string::npos) << status.out;
+  EXPECT_NE(status.out.find("episodes/ep001/script.fountain: a person's"), std::string::npos) << status.out;
+
+  Outcome credits = Reelwright("credits " + d + " 1");
+  ASSERT_EQ(credits.code, 0) << credits.err;
+  EXPECT_NE(credits.out.find("written by a person: 1 lines (0 edited from a model's)"), std::string::npos) << credits.out;
+
+  Outcome variants = Reelwright("variants " + d + " ep001/script.fountain -n 2");
+  ASSERT_EQ(variants.code, 0) << variants.err;
+  EXPECT_NE(variants.out.find("episodes/ep001/variants/script.v2.fountain"), std::string::npos) << variants.out;
+  Outcome diff = Reelwright("diff " + d + " ep001/script.fountain");
+  ASSERT_EQ(diff.code, 0) << diff.err;
+  EXPECT_NE(diff.out.find("== v1"), std::string::npos);
+  ASSERT_EQ(Reelwright("pick " + d + " ep001/script.fountain v1").code, 0);
+  EXPECT_EQ(*ReadFile(dir / "episodes/ep001/script.fountain"), *ReadFile(dir / "episodes/ep001/variants/script.v1.fountain"));
+
+  Outcome log = Reelwright("log " + d + " episodes/ep001/script.fountain");
+  ASSERT_EQ(log.code, 0) << log.err;
+  EXPECT_NE(log.out.find("model:builtin"), std::string::npos) << log.out;
+  EXPECT_NE(log.out.find("picked"), std::string::npos) << log.out;
+  EXPECT_NE(log.out.find("made from: bible.yaml, episodes/ep001/beats.yaml"), std::string::npos) << log.out;
+  ASSERT_EQ(Reelwright("restore " + d + " episodes/ep001/script.fountain 1").code, 0);
+  ASSERT_EQ(Reelwright("lock " + d + " episodes/ep001/beats.yaml").code, 0);
+  EXPECT_NE(Reelwright("status " + d).out.find("locked"), std::string::npos);
+  Outcome gc = Reelwright("gc " + d);
+  ASSERT_EQ(gc.code, 0) << gc.err;
+  EXPECT_NE(gc.out.find("Removed"), std::string::npos);
+
+  Outcome unknown = Reelwright("lock " + d + " episodes/ep001/nope.yaml");
+  EXPECT_EQ(unknown.code, 2);
+  EXPECT_NE(unknown.err.find("not a file of the series"), std::string::npos) << unknown.err;
 }
 
 }  // namespace
