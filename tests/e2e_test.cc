@@ -117,6 +117,13 @@ TEST_F(E2E, OneEpisodeAtPreviewRendersAPlayableMp4) {
   EXPECT_EQ(audio["codec_name"], "aac");
   EXPECT_EQ(audio["profile"], "LC");
   EXPECT_EQ(audio["sample_rate"], "48000");
+  // The render says who wrote the episode (the ledger's line-by-line authorship) and its title.
+  auto tags = info["format"]["tags"];
+  EXPECT_EQ(tags.value("authorship", ""), "person 0% of lines (0% of words); model:builtin 100% of lines (100% of words)") << tags;
+  auto bible = ReadFile(dir / "bible.yaml");
+  std::smatch title;
+  ASSERT_TRUE(std::regex_search(*bible, title, std::regex("\ntitle: ([^\n]+)\n")));
+  EXPECT_EQ(tags.value("title", ""), title[1].str() + " ep001");
 
   auto timeline = nlohmann::json::parse(*ReadFile(ep / "timeline.json"));
   double timeline_s = timeline["frames"].get<double>() / timeline["fps"].get<double>();

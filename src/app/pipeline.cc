@@ -543,10 +543,12 @@ Status SeriesBuild::WriteSubtitles(StageContext& ctx, int n) {
 
 Status SeriesBuild::WriteRender(StageContext& ctx, int n, const std::string& credits) {
   RW_ASSIGN(Timeline tl, LoadTimeline(root_, n));
+  RW_ASSIGN(Bible bible, Load<Bible>(root_, kBibleFile));
+  std::string title = Trim(settings_.title).empty() ? bible.title : Trim(settings_.title);
   fs::path ass = root_ / Ep(n, EpisodeName(n) + "." + settings_.lang + ".ass");
   Progress progress(EpisodeName(n) + " render", tl.frames);
   RW_ASSIGN(RenderStats stats, RenderEpisode(tl, root_ / EpisodeDir(n), ass, preset_, ctx.OutputPath(Ep(n, VideoName(n))), &progress,
-                                                {{"title", settings_.title + " " + EpisodeName(n)},
+                                                {{"title", title + " " + EpisodeName(n)},
                                                  {"comment", "Written with Reelwright. Authorship: " + credits},
                                                  {"authorship", credits}}));
   progress.Finish();
