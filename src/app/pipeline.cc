@@ -179,7 +179,9 @@ Result<T> SeriesBuild::AskModel(StageContext& ctx, F&& ask) {
   std::optional<Result<T>> answer;
   {
     Ticker ticker(ctx.stage_name());
+    chat_->SetOnProgress([&ticker](int events) { ticker.SetDetail("the model is writing: " + std::to_string(events) + " tokens"); });
     answer.emplace(ask(calls));
+    chat_->SetOnProgress(nullptr);
   }
   Result<T> result = std::move(*answer);
   int tokens = 0;

@@ -66,6 +66,7 @@ struct Ticker::State {
   std::mutex mu;
   std::condition_variable cv;
   bool done = false;
+  std::string detail;
   std::thread thread;
 };
 
@@ -76,12 +77,18 @@ Ticker::Ticker(std::string label) : state_(std::make_unique<State>()) {
     std::unique_lock<std::mutex> lock(state->mu);
     while (!state->cv.wait_for(lock, std::chrono::milliseconds(250), [state] { return state->done; })) {
       double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      std::fprintf(stderr, "\r  %-24s waiting for the model %.1fs", label.c_str(), elapsed);
+      const std::string& what = state->detail.empty() ? std::string("waiting for the model") : state->detail;
+      std::fprintf(stderr, "\r  %-24s %s %.1fs   ", label.c_str(), what.c_str(), elapsed);
       std::fflush(stderr);
     }
-    std::fprintf(stderr, "\r%60s\r", "");
+    std::fprintf(stderr, "\r%100s\r", "");
     std::fflush(stderr);
   });
+}
+
+void Ticker::SetDetail(std::string detail) {
+  std::lock_guard<std::mutex> lock(state_->mu);
+  state_->detail = std::move(detail);
 }
 
 Ticker::~Ticker() {

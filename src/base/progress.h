@@ -42,6 +42,8 @@ class Ticker {
  public:
   explicit Ticker(std::string label);
   ~Ticker();
+  // Replaces "waiting for the model" with what is known, e.g. "412 tokens"; thread-safe.
+  void SetDetail(std::string detail);
   Ticker(const Ticker&) = delete;
   Ticker& operator=(const Ticker&) = delete;
 

@@ -6,6 +6,8 @@
 #include <csignal>
 #include <cstdlib>
 #include <exception>
+#include <functional>
+#include <optional>
 #include <thread>
 #include <utility>
 
@@ -30,6 +32,7 @@ enum class Transport { kResponse, kTimeout, kDropped, kUnreachable, kOther };
 struct HttpAttempt {
   Transport transport = Transport::kOther;
   int status = 0;
+  std::string content_type;
   std::string body;
   std::string retry_after;
   std::string detail;  // why there is no response
@@ -51,8 +54,9 @@ std::string FormatSeconds(double s) {
 }
 
 // One POST; never throws.
+// `on_bytes` sees the response body as it arrives (a streamed reply's events).
 HttpAttempt PostJson(const BaseUrl& url, const std::string& path, const std::string& api_key, const std::string& body,
-                     double timeout_s) {
+                     double timeout_s, const std::function<void(const std::string& so_far)>& on_bytes) {
   HttpAttempt out;
   auto start = Clock::now();
   auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
@@ -64,14 +68,23 @@ HttpAttempt PostJson(const BaseUrl& url, const std::string& path, const std::str
     client.set_connection_timeout(sec, usec);
     client.set_read_timeout(sec, usec);
     client.set_write_timeout(sec, usec);
-    httplib::Headers headers{{"Accept", "application/json"}};
-    if (!api_key.empty()) headers.emplace("Authorization", "Bearer " + api_key);
-    auto res = client.Post(path, headers, body, "application/json");
+    httplib::Request req;
+    req.method = "POST";
+    req.path = path;
+    req.headers = {{"Accept", "application/json, text/event-stream"}, {"Content-Type", "application/json"}};
+    if (!api_key.empty()) req.headers.emplace("Authorization", "Bearer " + api_key);
+    req.body = body;
+    req.content_receiver = [&](const char* data, size_t n, uint64_t, uint64_t) {
+      out.body.append(data, n);
+      if (on_bytes) on_bytes(out.body);
+      return true;
+    };
+    auto res = client.send(req);
     out.latency_s = elapsed();
     if (res) {
       out.transport = Transport::kResponse;
       out.status = res->status;
-      out.body = res->body;
+      out.content_type = res->get_header_value("Content-Type");
       out.retry_after = res->get_header_value("Retry-After");
       return out;
     }
@@ -153,6 +166,56 @@ std::string TypeName(const nlohmann::json& j) {
   return "an object";
 }
 
+// The events of a streamed reply ("data: {…}" lines, "data: [DONE]" at the end).
+struct StreamedReply {
+  bool ok = false;       // every event parsed and the stream ended with [DONE]
+  bool done = false;
+  std::string content;   // the deltas joined
+  std::string finish_reason;
+  nlohmann::json usage;  // from the last event that carried one
+  int events = 0;
+  std::string problem;
+};
+
+StreamedReply ParseEventStream(const std::string& body) {
+  StreamedReply r;
+  size_t pos = 0;
+  while (pos < body.size()) {
+    size_t end = body.find('\n', pos);
+    std::string line = body.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+    pos = end == std::string::npos ? body.size() : end + 1;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (!StartsWith(line, "data:")) continue;  // comments, event names, blank separators
+    std::string data = Trim(line.substr(5));
+    if (data == "[DONE]") {
+      r.done = true;
+      break;
+    }
+    nlohmann::json event = nlohmann::json::parse(data, nullptr, /*allow_exceptions=*/false);
+    if (!event.is_object()) {
+      r.problem = "an event is not JSON: " + Shorten(data, 120);
+      return r;
+    }
+    ++r.events;
+    if (event.contains("usage") && event["usage"].is_object()) r.usage = event["usage"];
+    if (!event.contains("choices") || !event["choices"].is_array() || event["choices"].empty()) continue;
+    const auto& choice = event["choices"][0];
+    if (!choice.is_object()) continue;
+    if (choice.contains("delta") && choice["delta"].is_object() && choice["delta"].contains("content") &&
+        choice["delta"]["content"].is_string())
+      r.content += choice["delta"]["content"].get<std::string>();
+    if (choice.contains("finish_reason") && choice["finish_reason"].is_string())
+      r.finish_reason = choice["finish_reason"].get<std::string>();
+  }
+  if (!r.done && r.problem.empty()) r.problem = "the stream ended before [DONE]";
+  r.ok = r.done && r.problem.empty();
+  return r;
+}
+
+bool IsEventStream(const HttpAttempt& http) {
+  return http.content_type.find("text/event-stream") != std::string::npos || StartsWith(Trim(http.body), "data:");
+}
+
 }  // namespace
 
 std::string ExtractJsonText(const std::string& content) {
@@ -190,6 +253,18 @@ ChatClient::ChatClient(ChatProviderSettings settings)
   std::signal(SIGPIPE, SIG_IGN);
 }
 
+// Tokens and cost of a call, from the server's usage object.
+void ChatClient::ReadUsage(const nlohmann::json& usage, CallRecord& record) const {
+  if (usage.is_object()) {
+    if (usage.contains("prompt_tokens") && usage["prompt_tokens"].is_number_integer())
+      record.usage.prompt_tokens = usage["prompt_tokens"].get<int>();
+    if (usage.contains("completion_tokens") && usage["completion_tokens"].is_number_integer())
+      record.usage.completion_tokens = usage["completion_tokens"].get<int>();
+  }
+  record.cost = record.usage.prompt_tokens * settings_.price_input_per_mtok / 1e6 +
+                record.usage.completion_tokens * settings_.price_output_per_mtok / 1e6;
+}
+
 void ChatClient::SetSleepForTests(std::function<void(double seconds)> sleep) { sleep_ = std::move(sleep); }
 
 double ChatClient::BackoffSeconds(int retry_index) {
@@ -214,8 +289,25 @@ Result<ChatClient::Completion> ChatClient::Complete(const nlohmann::json& body, 
     record.provider = settings_.base_url;
     record.model = settings_.model;
     record.attempt = attempt;
-    HttpAttempt http = PostJson(url, path, api_key, text, settings_.timeout_s);
+    int reported = -1;
+    auto on_bytes = [&](const std::string& so_far) {
+      if (!on_progress_) return;
+      // Each "data:" event of a stream is about one token.
+      int events = 0;
+      for (size_t at = so_far.find("data:"); at != std::string::npos; at = so_far.find("data:", at + 5)) ++events;
+      if (events != reported) on_progress_(reported = events);
+    };
+    HttpAttempt http = PostJson(url, path, api_key, text, settings_.timeout_s, on_bytes);
     record.latency_s = http.latency_s;
+    // A 2xx stream that broke off is a dropped connection: try again.
+    std::optional<StreamedReply> streamed;
+    if (http.transport == Transport::kResponse && http.status >= 200 && http.status < 300 && IsEventStream(http)) {
+      streamed = ParseEventStream(http.body);
+      if (!streamed->ok && streamed->problem == "the stream ended before [DONE]") {
+        http.transport = Transport::kDropped;
+        http.detail = "the reply stream broke off after " + std::to_string(streamed->events) + " events";
+      }
+    }
     record.http_status = http.status;
     double wait = -1;  // ≥ 0: retry after sleeping this long
     std::string reason;  // short, for the outcome
@@ -255,6 +347,19 @@ Result<ChatClient::Completion> ChatClient::Complete(const nlohmann::json& body, 
       else if (http.status == 404)
         hint = "; check providers.chat.base_url (it should end with the API prefix, e.g. /v1) and model";
       return Failed("chat server " + settings_.base_url + " answered " + std::to_string(http.status) + ": " + message + hint);
+    } else if (streamed) {
+      if (!streamed->ok) {
+        record.outcome = "failed: " + Shorten(streamed->problem);
+        calls.push_back(record);
+        return Failed("chat server " + settings_.base_url + " sent a stream that is not a chat completion: " + streamed->problem);
+      }
+      Completion completion;
+      completion.content = streamed->content;
+      completion.finish_reason = streamed->finish_reason;
+      ReadUsage(streamed->usage, record);
+      record.outcome = "ok";
+      calls.push_back(record);
+      return completion;
     } else {
       // A 2xx: it must be a chat completion.
       nlohmann::json reply = nlohmann::json::parse(http.body, nullptr, /*allow_exceptions=*/false);
@@ -275,15 +380,7 @@ Result<ChatClient::Completion> ChatClient::Complete(const nlohmann::json& body, 
       const auto& choice = reply["choices"][0];
       if (choice.contains("finish_reason") && choice["finish_reason"].is_string())
         completion.finish_reason = choice["finish_reason"].get<std::string>();
-      if (reply.contains("usage") && reply["usage"].is_object()) {
-        const auto& usage = reply["usage"];
-        if (usage.contains("prompt_tokens") && usage["prompt_tokens"].is_number_integer())
-          record.usage.prompt_tokens = usage["prompt_tokens"].get<int>();
-        if (usage.contains("completion_tokens") && usage["completion_tokens"].is_number_integer())
-          record.usage.completion_tokens = usage["completion_tokens"].get<int>();
-      }
-      record.cost = record.usage.prompt_tokens * settings_.price_input_per_mtok / 1e6 +
-                    record.usage.completion_tokens * settings_.price_output_per_mtok / 1e6;
+      if (reply.contains("usage")) ReadUsage(reply["usage"], record);
       record.outcome = "ok";
       calls.push_back(record);
       return completion;
@@ -337,8 +434,9 @@ Result<nlohmann::json> ChatClient::AskJson(const std::vector<ChatMessage>& messa
     std::string problem;
     for (int round = 1; round <= rounds; ++round) {
       nlohmann::json body = {{"model", settings_.model}, {"messages", nlohmann::json::array()},
-                             {"temperature", settings_.temperature}, {"stream", false},
+                             {"temperature", settings_.temperature}, {"stream", settings_.stream},
                              {"response_format", response_format}};
+      if (settings_.stream) body["stream_options"] = {{"include_usage", true}};
       for (const auto& m : conversation) body["messages"].push_back({{"role", m.role}, {"content", m.content}});
       RW_ASSIGN(Completion completion, Complete(body, api_key, records));
       CallRecord& record = records.back();

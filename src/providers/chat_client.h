@@ -77,6 +77,8 @@ class ChatClient {
 
   // Replaces std::this_thread::sleep_for between retries (tests record instead of waiting).
   void SetSleepForTests(std::function<void(double seconds)> sleep);
+  // Called as a streamed reply arrives, with the number of events (about one a token) so far.
+  void SetOnProgress(std::function<void(int events)> on_progress) { on_progress_ = std::move(on_progress); }
 
   const ChatProviderSettings& settings() const { return settings_; }
 
@@ -86,11 +88,13 @@ class ChatClient {
     std::string finish_reason;
   };
   Result<Completion> Complete(const nlohmann::json& body, const std::string& api_key, std::vector<CallRecord>& calls);
+  void ReadUsage(const nlohmann::json& usage, CallRecord& record) const;
   double BackoffSeconds(int retry_index);
 
   ChatProviderSettings settings_;
   Rng rng_;
   std::function<void(double)> sleep_;
+  std::function<void(int)> on_progress_;
 };
 
 // The JSON text inside a model's reply: without ```json fences, a <think>…</think> block, or

@@ -86,6 +86,53 @@ TEST(ChatClient, HappyPathWithJsonSchema) {
   EXPECT_GT(calls[0].latency_s, 0);
 }
 
+TEST(ChatClient, AStreamedReplyIsJoinedAndItsProgressReported) {
+  const std::string content = R"({"name":"Ada","age":36})";
+  FakeChatServer server([&](int, const nlohmann::json&) { return testing::ChatStreamReply(content, 3, true, 900, 12); });
+  ChatClient client(SettingsFor(server.BaseUrl()));
+  std::vector<int> progress;
+  client.SetOnProgress([&](int events) { progress.push_back(events); });
+  std::vector<CallRecord> calls;
+  auto reply = client.AskJson(Messages(), "character", kSchema, RequireAda, &calls);
+  ASSERT_TRUE(reply.ok()) << reply.error().ToString();
+  EXPECT_EQ((*reply)["age"], 36);
+  auto body = server.Requests().at(0).json;
+  EXPECT_EQ(body["stream"], true);
+  EXPECT_EQ(body["stream_options"]["include_usage"], true);
+  ASSERT_EQ(calls.size(), 1u);
+  EXPECT_EQ(calls[0].usage.prompt_tokens, 900);
+  EXPECT_EQ(calls[0].usage.completion_tokens, 12);
+  ASSERT_FALSE(progress.empty());
+  // role + content deltas + finish + usage + [DONE]
+  EXPECT_EQ(progress.back(), static_cast<int>(1 + (content.size() + 2) / 3 + 3));
+}
+
+TEST(ChatClient, AStreamThatBreaksOffIsRetried) {
+  const std::string content = R"({"name":"Ada","age":36})";
+  FakeChatServer server([&](int index, const nlohmann::json&) { return testing::ChatStreamReply(content, 5, index > 0); });
+  ChatClient client(SettingsFor(server.BaseUrl()));
+  Recorder recorder;
+  recorder.Attach(client);
+  std::vector<CallRecord> calls;
+  auto reply = client.AskJson(Messages(), "character", kSchema, RequireAda, &calls);
+  ASSERT_TRUE(reply.ok()) << reply.error().ToString();
+  ASSERT_EQ(calls.size(), 2u);
+  EXPECT_EQ(calls[0].outcome, "retry: dropped");
+  EXPECT_EQ(calls[1].outcome, "ok");
+  EXPECT_EQ(recorder.sleeps.size(), 1u);
+}
+
+TEST(ChatClient, StreamingCanBeTurnedOff) {
+  FakeChatServer server([](int, const nlohmann::json&) { return ChatReply(R"({"name":"Ada","age":36})"); });
+  ChatProviderSettings settings = SettingsFor(server.BaseUrl());
+  settings.stream = false;
+  ChatClient client(settings);
+  ASSERT_TRUE(client.AskJson(Messages(), "character", kSchema, RequireAda, nullptr).ok());
+  auto body = server.Requests().at(0).json;
+  EXPECT_EQ(body["stream"], false);
+  EXPECT_FALSE(body.contains("stream_options"));
+}
+
 TEST(ChatClient, JsonObjectModePutsTheSchemaInTheSystemPrompt) {
   FakeChatServer server([](int, const nlohmann::json&) { return ChatReply("```json\n{\"name\":\"Ada\",\"age\":36}\n```"); });
   ChatProviderSettings settings = SettingsFor(server.BaseUrl());

@@ -28,6 +28,7 @@ struct FakeReply {
   std::string body;
   std::map<std::string, std::string> headers;
   double delay_s = 0;  // the handler sleeps this long before answering
+  std::string content_type = "application/json";
 };
 
 struct SeenRequest {
@@ -44,6 +45,29 @@ inline FakeReply ChatReply(const std::string& content, int prompt_tokens = 100, 
       {"usage", {{"prompt_tokens", prompt_tokens}, {"completion_tokens", completion_tokens},
                  {"total_tokens", prompt_tokens + completion_tokens}}}};
   return FakeReply{200, body.dump(), {}, 0};
+}
+
+// A 200 chat completion streamed as server-sent events: `content` in deltas of `chunk`
+// characters, then a usage event and [DONE] (unless `complete` is false: the stream breaks off
+// half-way).
+inline FakeReply ChatStreamReply(const std::string& content, size_t chunk = 7, bool complete = true,
+                                 int prompt_tokens = 100, int completion_tokens = 50) {
+  std::string body;
+  auto event = [&](const nlohmann::json& j) { body += "data: " + j.dump() + "\n\n"; };
+  event({{"object", "chat.completion.chunk"}, {"choices", {{{"index", 0}, {"delta", {{"role", "assistant"}}}}}}});
+  size_t end = complete ? content.size() : content.size() / 2;
+  for (size_t at = 0; at < end; at += chunk)
+    event({{"object", "chat.completion.chunk"},
+           {"choices", {{{"index", 0}, {"delta", {{"content", content.substr(at, std::min(chunk, end - at))}}}}}}});
+  if (complete) {
+    event({{"object", "chat.completion.chunk"}, {"choices", {{{"index", 0}, {"delta", nlohmann::json::object()}, {"finish_reason", "stop"}}}}});
+    event({{"object", "chat.completion.chunk"}, {"choices", nlohmann::json::array()},
+           {"usage", {{"prompt_tokens", prompt_tokens}, {"completion_tokens", completion_tokens}}}});
+    body += "data: [DONE]\n\n";
+  }
+  FakeReply r{200, body, {}, 0};
+  r.content_type = "text/event-stream";
+  return r;
 }
 
 inline FakeReply ErrorReply(int status, const std::string& message) {
@@ -71,7 +95,7 @@ class FakeChatServer {
       if (reply.delay_s > 0) std::this_thread::sleep_for(std::chrono::duration<double>(reply.delay_s));
       res.status = reply.status;
       for (const auto& [k, v] : reply.headers) res.set_header(k, v);
-      res.set_content(reply.body, "application/json");
+      res.set_content(reply.body, reply.content_type);
     });
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });

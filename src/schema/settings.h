@@ -44,6 +44,7 @@ struct ChatProviderSettings {
   std::string model;
   std::string api_key_env;  // e.g. "OPENAI_API_KEY"; empty: no Authorization header
   bool json_schema = true;  // the server takes response_format json_schema; else json_object + validation
+  bool stream = true;       // ask for server-sent events, so progress shows while the model writes
   double timeout_s = 120;
   int max_retries = 4;             // on 429, 5xx, timeouts and dropped connections, with backoff
   int max_validation_retries = 2;  // re-asks with the validation errors when the JSON is wrong
@@ -51,7 +52,7 @@ struct ChatProviderSettings {
   double price_input_per_mtok = 0;   // currency units per million prompt tokens
   double price_output_per_mtok = 0;  // per million completion tokens
   template <class V> void Fields(V& v) {
-    v("base_url", base_url); v("model", model); v("api_key_env", api_key_env); v("json_schema", json_schema);
+    v("base_url", base_url); v("model", model); v("api_key_env", api_key_env); v("json_schema", json_schema); v("stream", stream);
     v("timeout_s", timeout_s); v("max_retries", max_retries); v("max_validation_retries", max_validation_retries);
     v("temperature", temperature); v("price_input_per_mtok", price_input_per_mtok);
     v("price_output_per_mtok", price_output_per_mtok);
