@@ -233,6 +233,9 @@ int main(int argc, char** argv) {
   cmd_variants->add_option("folder", variants_dir, "The series folder")->required();
   cmd_variants->add_option("artifact", variants_file, "e.g. episodes/ep001/script.fountain or episodes/ep001/frames/S003.png")->required();
   cmd_variants->add_option("-n", variants_n, "How many")->capture_default_str();
+  std::string variants_writer;
+  cmd_variants->add_option("--writer", variants_writer, "Who writes text variants: builtin (other seeds) or llm (the chat server); default: the series' writer")
+      ->check(CLI::IsMember({"builtin", "llm"}));
   auto* cmd_diff = app.add_subcommand("diff", "Show an artifact's variants against the current file");
   std::string diff_dir, diff_file;
   cmd_diff->add_option("folder", diff_dir, "The series folder")->required();
@@ -403,7 +406,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (cmd_variants->parsed()) {
-    auto made = rw::MakeVariants(variants_dir, variants_file, variants_n);
+    auto made = rw::MakeVariants(variants_dir, variants_file, variants_n, variants_writer);
     if (!made.ok()) return Fail(made.error());
     for (const auto& m : *made) std::printf("Wrote %s\n", m.c_str());
     std::printf("Compare: reelwright diff %s %s\nChoose:  reelwright pick %s %s v1\n", variants_dir.c_str(), variants_file.c_str(),

@@ -268,14 +268,17 @@ std::vector<std::string> VariantsOf(const fs::path& root, const std::string& art
   return names;
 }
 
-Result<std::vector<std::string>> MakeVariants(const fs::path& root, const std::string& artifact, int n) {
+Result<std::vector<std::string>> MakeVariants(const fs::path& root, const std::string& artifact, int n, const std::string& writer) {
   if (n < 1 || n > 20) return BadInput("-n", "make 1 to 20 variants at a time");
   RW_ASSIGN(auto lock, SeriesLock::Acquire(root / kStateDir));
   RW_ASSIGN(Settings settings, LoadSettings(root));
   RW_ASSIGN(std::string rel, ResolveArtifact(root, artifact));
   Parts parts = Split(rel);
   int episode = EpisodeOf(rel);
-  bool llm = settings.writer == "llm";
+  if (!writer.empty() && writer != "builtin" && writer != "llm") return BadInput("--writer", "is builtin or llm, not '" + writer + "'");
+  bool llm = (writer.empty() ? settings.writer : writer) == "llm";
+  if (llm && Trim(settings.providers.chat.base_url).empty())
+    return BadInput((root / kSettingsFile).string(), "variants through the chat server need providers.chat.base_url");
 
   GenrePack pack;
   std::unique_ptr<ChatClient> chat;

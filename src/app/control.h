@@ -57,8 +57,10 @@ Result<GcReport> CollectGarbage(const std::filesystem::path& root);
 // ---- variants ----
 // Writes n alternatives of a bible, arc, beats, script or frame beside it, as
 // <folder>/variants/<stem>.v<k><ext>, made with other seeds (built-in writer and painter) or
-// fresh samples (the chat server). Returns their paths, relative to the series.
-Result<std::vector<std::string>> MakeVariants(const std::filesystem::path& root, const std::string& artifact, int n);
+// fresh samples (the chat server). `writer` ("builtin" or "llm"; empty: the series' writer)
+// picks who writes text variants. Returns their paths, relative to the series.
+Result<std::vector<std::string>> MakeVariants(const std::filesystem::path& root, const std::string& artifact, int n,
+                                              const std::string& writer = "");
 // The variants on disk for an artifact: "v1", "tighten", "" (the build's regenerated one).
 std::vector<std::string> VariantsOf(const std::filesystem::path& root, const std::string& artifact);
 std::string VariantPathFor(const std::string& artifact, const std::string& name);

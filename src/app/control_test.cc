@@ -297,6 +297,19 @@ TEST_F(ControlTest, VariantsSideBySideThenPick) {
   ASSERT_TRUE(credits.ok());
   EXPECT_EQ(credits->human_lines, 0);
 
+  // Another writer: the chat server, when the series has one.
+  EXPECT_FALSE(MakeVariants(root_, kScript, 1, "llm").ok());  // none configured
+  testing::FakeChatServer server([](int, const nlohmann::json& request) { return testing::Canned(request); });
+  auto s = LoadSettings(root_);
+  ASSERT_TRUE(s.ok());
+  s->providers.chat.base_url = server.BaseUrl();
+  s->providers.chat.model = "fake-writer";
+  Write(kSettingsFile, ToYaml(*s));
+  auto by_model = MakeVariants(root_, kBeats, 1, "llm");
+  ASSERT_TRUE(by_model.ok()) << by_model.error().ToString();
+  EXPECT_EQ(server.Requests().size(), 1u);
+  EXPECT_NE(Read((*by_model)[0]).find("Mara walks into Victor's office"), std::string::npos);
+
   // Frames have variants too.
   Build("frames");
   auto shots = LoadYaml<Shots>(root_ / "episodes/ep001/shots.yaml", "shots.yaml");
