@@ -11,6 +11,7 @@
 #include <iostream>
 
 #include "app/control.h"
+#include "app/evaluate.h"
 #include "app/pipeline.h"
 #include "app/revise.h"
 #include "app/series.h"
@@ -125,6 +126,30 @@ void PrintStatus(const std::vector<rw::StageStatus>& stages) {
   if (!notes.empty()) std::printf("\n");
   for (const auto& n : notes) std::printf("%s\n", n.c_str());
   std::printf("\nok up to date · stale inputs changed · new never built · failed · locked pinned · +edit holds a person's file\n");
+}
+
+void PrintEval(const rw::SeriesReport& r) {
+  std::printf("%s: overall %.0f/100\n\n%-8s %7s", r.title.c_str(), r.overall, "episode", "overall");
+  for (const auto& name : rw::DimensionNames()) std::printf(" %5.5s", name.c_str());
+  std::printf("  %s\n", "times");
+  for (const auto& e : r.episodes) {
+    std::printf("%-8s %7.0f", rw::EpisodeName(e.number).c_str(), e.overall);
+    for (const auto& name : rw::DimensionNames()) {
+      const rw::Dimension* d = e.Find(name);
+      std::printf(" %5.0f", d ? d->score : 0.0);
+    }
+    std::printf("  %s\n", e.timed ? "measured" : "estimated");
+  }
+  for (const auto& d : r.dimensions) std::printf("series %s: %.0f/100\n", d.name.c_str(), d.score);
+  std::printf("\nFix these first:\n");
+  int shown = 0;
+  for (const auto& f : r.fixes) {
+    if (shown++ == 12) break;
+    std::string where = f.episode ? rw::EpisodeName(f.episode) : std::string("series");
+    std::printf("  %-6s %-12s -%.1f  %s\n", where.c_str(), f.dimension.c_str(), f.cost, f.message.c_str());
+  }
+  if (r.fixes.empty()) std::printf("  nothing: every dimension is at its best\n");
+  std::printf("\nEach score's formula and reasons: reelwright eval --json, or report.html after a build.\n");
 }
 
 }  // namespace
@@ -245,6 +270,16 @@ int main(int argc, char** argv) {
   cmd_pick->add_option("folder", pick_dir, "The series folder")->required();
   cmd_pick->add_option("artifact", pick_file, "A file with variants")->required();
   cmd_pick->add_option("variant", pick_name, "Which: v2 (or 2), tighten, regenerated")->required();
+
+  // eval
+  auto* cmd_eval = app.add_subcommand(
+      "eval", "Score episodes and the series: rhythm, satisfaction, emotion, characters, plot, subtitles, originality, market, authorship");
+  std::string eval_dir;
+  std::vector<int> eval_episodes;
+  bool eval_json = false;
+  cmd_eval->add_option("folder", eval_dir, "The series folder")->required();
+  cmd_eval->add_option("episodes", eval_episodes, "Episode numbers (default: every episode with a script)");
+  cmd_eval->add_flag("--json", eval_json, "Print the whole report as JSON (schema EvalReport.1, see docs/eval-json.md)");
 
   // credits
   auto* cmd_credits = app.add_subcommand("credits", "Who wrote an episode: the share of lines and words a person wrote, and each model's");
@@ -423,6 +458,16 @@ int main(int argc, char** argv) {
     if (auto s = rw::PickVariant(pick_dir, pick_file, pick_name); !s.ok()) return Fail(s.error());
     std::printf("Picked %s for %s; it is yours now (a source). The file it replaced is a version in `reelwright log`.\n",
                 pick_name.c_str(), pick_file.c_str());
+    return 0;
+  }
+  if (cmd_eval->parsed()) {
+    auto report = rw::EvaluateSeries(eval_dir, eval_episodes);
+    if (!report.ok()) return Fail(report.error());
+    if (eval_json) {
+      std::printf("%s\n", rw::ToJson(*report).dump(2).c_str());
+      return 0;
+    }
+    PrintEval(*report);
     return 0;
   }
   if (cmd_credits->parsed()) {

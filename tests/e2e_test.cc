@@ -144,6 +144,24 @@ TEST_F(E2E, OneEpisodeAtPreviewRendersAPlayableMp4) {
   ASSERT_NE(moov, std::string::npos);
   EXPECT_TRUE(mdat == std::string::npos || moov < mdat);
 
+  // The report stage: the series' and the episode's evaluation, as pages with no outside links.
+  for (const fs::path& page : {dir / "report.html", ep / "report.html"}) {
+    auto html = ReadFile(page);
+    ASSERT_TRUE(html.ok()) << page;
+    EXPECT_NE(html->find(page == ep / "report.html" ? "<svg" : "<table class=\"heat\""), std::string::npos) << page;
+    EXPECT_EQ(html->find("http"), std::string::npos) << page;
+    EXPECT_EQ(html->find("<script"), std::string::npos) << page;
+  }
+  auto report = nlohmann::json::parse(*ReadFile(dir / "report.json"));
+  EXPECT_EQ(report["schema"], "EvalReport.1");
+  EXPECT_EQ(report["episodes"][0]["timed"], true);
+  Outcome eval = Reelwright("eval " + Quote(dir.string()) + " --json");
+  ASSERT_EQ(eval.code, 0) << eval.err;
+  EXPECT_EQ(nlohmann::json::parse(eval.out), report);  // the command and the build agree
+  Outcome table = Reelwright("eval " + Quote(dir.string()) + " 1");
+  ASSERT_EQ(table.code, 0) << table.err;
+  EXPECT_NE(table.out.find("Fix these first"), std::string::npos) << table.out;
+
   // A second build runs no stage.
   Outcome again = Reelwright("build -q " + Quote(dir.string()) + " --preset preview");
   ASSERT_EQ(again.code, 0) << again.err;

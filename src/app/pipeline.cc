@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "app/control.h"
+#include "app/evaluate.h"
 #include "app/series.h"
 #include "audio/voice.h"
 #include "base/file.h"
@@ -281,7 +282,35 @@ Status SeriesBuild::Run(BuildSummary& summary) {
     if (!Wanted("beats")) break;
     RW_TRY(Episode(n, summary));
   }
-  return {};
+  if (!Wanted("report")) return {};
+
+  // The evaluation of every episode that has a script, and of the series.
+  StageSpec report;
+  report.name = "report";
+  report.kind = "report";
+  report.deps = {"bible", "arc"};
+  std::string authorship;
+  for (int n = 1; n <= settings_.episodes; ++n) {
+    for (const char* kind : {"beats", "script", "shots", "timeline"}) report.deps.push_back(EpisodeName(n) + "/" + kind);
+    auto lines = builder_.ledger().LineAuthors(Ep(n, kScriptFile));
+    if (!lines.empty()) authorship += EpisodeName(n) + " " + CreditLine(Summarize(lines)) + "\n";
+  }
+  report.settings = {{"lang", settings_.lang},
+                     {"rhythm", Json::parse(CanonicalJson(settings_.rhythm))},
+                     {"paywall_episode", settings_.paywall_episode},
+                     {"genre", settings_.genre},
+                     {"pack", pack_hash_},
+                     {"authorship", authorship}};
+  report.run = [this](StageContext& ctx) -> Status {
+    RW_ASSIGN(SeriesReport evaluated, EvaluateSeries(root_));
+    for (const auto& [rel, content] : ReportFiles(evaluated)) RW_TRY(ctx.Write(rel, content));
+    char line[96];
+    std::snprintf(line, sizeof line, "  report: %zu episode%s, overall %.0f/100 (report.html)", evaluated.episodes.size(),
+                  evaluated.episodes.size() == 1 ? "" : "s", evaluated.overall);
+    Say(line);
+    return {};
+  };
+  return Stage(report, summary);
 }
 
 Status SeriesBuild::Episode(int n, BuildSummary& summary) {
@@ -590,7 +619,7 @@ PanelSpec PanelFor(const Bible& bible, const Shot& shot, int width, int height) 
 
 const std::vector<std::string>& StageKinds() {
   static const std::vector<std::string> kKinds = {"bible", "arc", "beats", "script", "voice", "shots",
-                                                  "timeline", "subtitles", "frames", "clips", "render"};
+                                                  "timeline", "subtitles", "frames", "clips", "render", "report"};
   return kKinds;
 }
 

@@ -3,6 +3,9 @@
 //
 //   beats → script → voice → shots → timeline → subtitles → frames → clips → render
 //
+// and last, for the series, report: the evaluation of every episode (report.html, report.json,
+// episodes/epNNN/report.html).
+//
 // Every stage goes through the Builder, so a second build with nothing changed runs nothing,
 // and an edit to one episode's script reruns only that episode's stages downstream of it.
 // Before any stage runs, every file a person may have edited is read and checked, so a
