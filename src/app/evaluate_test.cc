@@ -182,6 +182,19 @@ TEST(EvalPairs, WithoutItsCliffhangerScoresLower) {
   EXPECT_TRUE(Says(bad, "does not end on a cliffhanger"));
 }
 
+TEST(EvalPairs, ACrisisCliffhangerPullsHarderThanAQuietEnding) {
+  Bible bible = TwoCharacters();
+  EpisodeInput crisis = Base(bible), quiet = crisis;
+  crisis.beats.beats.back().summary = "A gun is pressed to Vivian's temple.";
+  quiet.beats.beats.back().summary = "Vivian goes home.";
+  quiet.beats.beats.back().emotion = {0.2, 0.4};
+  EpisodeReport strong = EvaluateOne(crisis), weak = EvaluateOne(quiet);
+  EXPECT_EQ(Dim(strong, "plot").metrics.at("cliffhanger_strength"), 100);
+  EXPECT_EQ(Dim(weak, "plot").metrics.at("cliffhanger_strength"), 50);
+  EXPECT_LT(Dim(weak, "market").score, Dim(strong, "market").score);
+  EXPECT_TRUE(Says(weak, "the cliffhanger is weak"));
+}
+
 TEST(EvalPairs, DialogueAt25CharactersASecondReadsWorseThanAt12) {
   Bible bible = TwoCharacters();
   EpisodeReport slow = EvaluateOne(Base(bible, 12)), fast = EvaluateOne(Base(bible, 25));

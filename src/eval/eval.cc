@@ -474,32 +474,44 @@ Dimension Characters(Context& c, EpisodeReport& report, std::vector<Finding>& fi
   return s.Done(fixes);
 }
 
-// Cliffhanger strength, 0–100 (heuristic): how hard the last beat pulls.
+// The hook type a cliffhanger's words show (heuristic): crisis (danger), information (a
+// reveal), decision (a choice forced), emotion (a heart at stake); empty when none shows.
+std::string HookTypeOf(const std::string& text) {
+  static const std::vector<std::pair<std::string, std::vector<std::string>>> kTypes = {
+      {"crisis", {"gun", "knife", "blood", "fire", "fall", "dying", "dies", "hospital", "bomb", "poison", "kidnap", "crash",
+                  "枪", "刀", "血", "火", "坠", "医院", "毒", "绑架", "车祸", "昏迷"}},
+      {"information", {"secret", "truth", "dna", "photo", "letter", "alive", "real ", "identity", "recording", "file", "?",
+                       "秘密", "真相", "照片", "亲子", "身份", "录音", "活着", "？"}},
+      {"decision", {"choose", "must", "sign", "marry", "leave", "divorce", "offer", "deal", "选", "签", "嫁", "离开", "离婚", "交易"}},
+      {"emotion", {"tears", "love", "kiss", "betray", "heart", "cries", "哭", "爱", "吻", "背叛", "心"}}};
+  std::string lower = ToLowerAscii(text);
+  for (const auto& [type, words] : kTypes)
+    for (const auto& w : words)
+      if (lower.find(w) != std::string::npos) return type;
+  return {};
+}
+
+// Cliffhanger strength, 0–100 (heuristic): by the hook type it ends on, raised by intensity.
 double CliffhangerStrength(const Context& c, std::vector<std::string>& why) {
   if (c.beats.empty() || c.beats.back().beat->function != F::kCliffhanger) {
     why.push_back("no cliffhanger");
     return 0;
   }
   const Beat& b = *c.beats.back().beat;
-  double strength = 50;
-  if (b.emotion.arousal >= 0.8) strength += 20, why.push_back("high arousal");
+  std::string type = HookTypeOf(b.summary + " " + (c.arc ? c.arc->cliffhanger : std::string()));
+  static const std::map<std::string, double> kBase = {{"crisis", 80}, {"information", 75}, {"decision", 70}, {"emotion", 60}};
+  double strength = type.empty() ? 50 : kBase.at(type);
+  why.push_back(type.empty() ? "no hook type shows in its words" : "a " + type + " hook");
+  if (b.emotion.arousal >= 0.8) strength += 10, why.push_back("high arousal");
   if (b.emotion.valence < 0) strength += 10, why.push_back("unresolved (dark)");
-  std::string text = ToLowerAscii(b.summary + " " + (c.arc ? c.arc->cliffhanger : std::string()));
-  for (const char* w : {"?", "？", "who", "secret", "alive", "dead", "gun", "pregnan", "face", "谁", "秘密", "活着", "死", "怀孕"})
-    if (text.find(w) != std::string::npos) {
-      strength += 10;
-      why.push_back("an open question or a reveal");
-      break;
-    }
-  if (c.arc && c.arc->paywall) strength += 10, why.push_back("the paywall episode");
   return std::min(100.0, strength);
 }
 
 Dimension Plot(Context& c, std::vector<Finding>& fixes) {
   Scorer s("plot",
            "100, less: a setup beat with no payoff, reversal or climax after it 15 each; a planned reveal that does not land 15 "
-           "each; a weak cliffhanger 0.4 per point of strength under 100 (strength: 50, +20 arousal ≥ 0.8, +10 dark, +10 an "
-           "open question or reveal, +10 the paywall)",
+           "each; a weak cliffhanger 0.4 per point of strength under 100 (strength by the hook type its words show: crisis "
+           "80, information 75, decision 70, emotion 60, none 50; +10 arousal ≥ 0.8, +10 dark)",
            true, c.ep.number);
   for (size_t i = 0; i < c.beats.size(); ++i) {
     if (c.beats[i].beat->function != F::kSetup) continue;
