@@ -138,6 +138,20 @@ TEST_F(E2E, OneEpisodeAtPreviewRendersAPlayableMp4) {
   ASSERT_TRUE(std::regex_search(vol.err, m, std::regex("mean_volume: (-?[0-9.]+) dB"))) << vol.err;
   EXPECT_GT(std::stod(m[1]), -45.0);
 
+  // Delivery loudness, measured by an independent meter (FFmpeg's ebur128 filter) on the MP4:
+  // about -14 LUFS integrated, true peak at most -1 dBTP; the score was composed and rendered.
+  Outcome loud = Exec("ffmpeg -hide_banner -nostats -i " + Quote(mp4.string()) + " -af ebur128=peak=true -f null - ");
+  std::smatch lufs, peak;
+  size_t summary_at = loud.err.rfind("Summary:");
+  ASSERT_NE(summary_at, std::string::npos) << loud.err;
+  std::string summary = loud.err.substr(summary_at);
+  ASSERT_TRUE(std::regex_search(summary, lufs, std::regex("I: +(-?[0-9.]+) LUFS"))) << summary;
+  ASSERT_TRUE(std::regex_search(summary, peak, std::regex("Peak: +(-?[0-9.]+) dBFS"))) << summary;
+  EXPECT_NEAR(std::stod(lufs[1]), -14.0, 1.0);
+  EXPECT_LE(std::stod(peak[1]), -1.0);
+  EXPECT_TRUE(fs::exists(ep / "music/score.mid"));
+  EXPECT_TRUE(fs::exists(ep / "music/score.wav"));
+
   // +faststart: the moov box comes before mdat.
   std::string head = ReadFile(mp4)->substr(0, 1 << 16);
   size_t moov = head.find("moov"), mdat = head.find("mdat");

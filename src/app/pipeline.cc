@@ -10,6 +10,7 @@
 #include "app/control.h"
 #include "app/evaluate.h"
 #include "app/series.h"
+#include "audio/score.h"
 #include "audio/voice.h"
 #include "base/file.h"
 #include "base/hash.h"
@@ -141,6 +142,7 @@ class SeriesBuild {
   Status WriteClips(StageContext& ctx, int n);
   Status WriteTimeline(StageContext& ctx, int n);
   Status WriteSubtitles(StageContext& ctx, int n);
+  Status WriteScore(StageContext& ctx, int n);
   Status WriteRender(StageContext& ctx, int n, const std::string& credits);
 
   std::string VideoName(int n) const {
@@ -385,6 +387,13 @@ Status SeriesBuild::Episode(int n, BuildSummary& summary) {
   RW_TRY(Stage(subtitles, summary));
   if (!Wanted("frames")) return {};
 
+  if (!Wanted("score")) return {};
+  StageSpec score = spec("score", {ep + "/beats", ep + "/shots", ep + "/timeline"});
+  score.settings = {{"music", Json::parse(CanonicalJson(settings_.music))}, {"seed", settings_.seed}};
+  score.run = [this, n](StageContext& ctx) { return WriteScore(ctx, n); };
+  RW_TRY(Stage(score, summary));
+  if (!Wanted("frames")) return {};
+
   StageSpec frames = spec("frames", {"bible", ep + "/shots"});
   frames.settings = {{"width", preset_.width}, {"height", preset_.height}};
   frames.run = [this, n](StageContext& ctx) { return WriteFrames(ctx, n); };
@@ -397,7 +406,7 @@ Status SeriesBuild::Episode(int n, BuildSummary& summary) {
   RW_TRY(Stage(clips, summary));
   if (!Wanted("render")) return {};
 
-  StageSpec render = spec("render", {ep + "/timeline", ep + "/clips", ep + "/voice", ep + "/subtitles"});
+  StageSpec render = spec("render", {ep + "/timeline", ep + "/clips", ep + "/voice", ep + "/subtitles", ep + "/score"});
   render.name = ep + "/render-" + preset_.name;
   render.settings = {{"preset", preset_.name},
                      {"width", preset_.width},
@@ -408,7 +417,8 @@ Status SeriesBuild::Episode(int n, BuildSummary& summary) {
                      {"gop_seconds", preset_.gop_seconds},
                      {"audio_bitrate", preset_.audio_bitrate},
                      {"x264_preset", preset_.x264_preset},
-                     {"credits", credits}};
+                     {"credits", credits},
+                     {"music", Json::parse(CanonicalJson(settings_.music))}};
   render.run = [this, n, credits](StageContext& ctx) { return WriteRender(ctx, n, credits); };
   return Stage(render, summary);
 }
@@ -572,20 +582,54 @@ Status SeriesBuild::WriteSubtitles(StageContext& ctx, int n) {
   return ctx.Write(Ep(n, base + ".ass"), WriteAss(tl.cues, style, settings_.title + " " + EpisodeName(n)));
 }
 
+Status SeriesBuild::WriteScore(StageContext& ctx, int n) {
+  if (!settings_.music.enabled) return {};  // no files: the render has no score
+  RW_ASSIGN(Beats beats, Load<Beats>(root_, Ep(n, kBeatsFile)));
+  RW_ASSIGN(Shots shots, Load<Shots>(root_, Ep(n, kShotsFile)));
+  RW_ASSIGN(Timeline tl, LoadTimeline(root_, n));
+  RW_ASSIGN(fs::path soundfont, FindSoundfont(settings_.music.soundfont));
+  // Each beat plays from its first shot to its last.
+  std::vector<ScoreBeat> spans;
+  for (const auto& b : beats.beats) {
+    ScoreBeat span{&b, -1, 0};
+    for (const auto& s : shots.shots)
+      if (s.beat == b.id) {
+        span.start_s = span.start_s < 0 ? s.start_s : std::min(span.start_s, s.start_s);
+        span.end_s = std::max(span.end_s, s.start_s + s.duration_s);
+      }
+    if (span.start_s >= 0) spans.push_back(span);
+  }
+  Score score = ComposeScore(spans, tl.Seconds(), static_cast<uint64_t>(settings_.seed) * 1000 + static_cast<uint64_t>(n));
+  RW_TRY(ctx.Write(Ep(n, "music/score.mid"), WriteMidi(score)));
+  RW_ASSIGN(Pcm pcm, RenderScore(score, soundfont, kMixSampleRate));
+  RW_TRY(WriteWav(ctx.OutputPath(Ep(n, "music/score.wav")), pcm));
+  char line[128];
+  std::snprintf(line, sizeof line, "  %s score: %d bpm, %zu notes, %d stings", EpisodeName(n).c_str(), score.tempo_bpm,
+                score.notes.size(), score.stings);
+  Say(line);
+  return {};
+}
+
 Status SeriesBuild::WriteRender(StageContext& ctx, int n, const std::string& credits) {
   RW_ASSIGN(Timeline tl, LoadTimeline(root_, n));
   RW_ASSIGN(Bible bible, Load<Bible>(root_, kBibleFile));
   std::string title = Trim(settings_.title).empty() ? bible.title : Trim(settings_.title);
   fs::path ass = root_ / Ep(n, EpisodeName(n) + "." + settings_.lang + ".ass");
   Progress progress(EpisodeName(n) + " render", tl.frames);
-  RW_ASSIGN(RenderStats stats, RenderEpisode(tl, root_ / EpisodeDir(n), ass, preset_, ctx.OutputPath(Ep(n, VideoName(n))), &progress,
-                                                {{"title", title + " " + EpisodeName(n)},
-                                                 {"comment", "Written with Reelwright. Authorship: " + credits},
-                                                 {"authorship", credits}}));
+  RenderOptions options;
+  options.metadata = {{"title", title + " " + EpisodeName(n)},
+                      {"comment", "Written with Reelwright. Authorship: " + credits},
+                      {"authorship", credits}};
+  if (settings_.music.enabled) options.music_wav = root_ / Ep(n, "music/score.wav");
+  options.mix.music_db = settings_.music.music_db;
+  options.mix.duck_db = settings_.music.duck_db;
+  options.mix.target_lufs = settings_.music.target_lufs;
+  RW_ASSIGN(RenderStats stats, RenderEpisode(tl, root_ / EpisodeDir(n), ass, preset_, ctx.OutputPath(Ep(n, VideoName(n))), &progress, options));
   progress.Finish();
-  char line[160];
-  std::snprintf(line, sizeof line, "  %s render: %lld frames in %.1fs (%.1f fps), %.1f MB", EpisodeName(n).c_str(),
-                static_cast<long long>(stats.frames), stats.wall_seconds, stats.fps, stats.bytes / 1e6);
+  char line[256];
+  std::snprintf(line, sizeof line, "  %s render: %lld frames in %.1fs (%.1f fps), %.1f MB; audio %.1f LUFS, %.1f dBTP%s",
+                EpisodeName(n).c_str(), static_cast<long long>(stats.frames), stats.wall_seconds, stats.fps, stats.bytes / 1e6,
+                stats.mix.integrated_lufs, stats.mix.true_peak_dbtp, stats.mix.music ? ", with the score" : "");
   Say(line);
   return {};
 }
@@ -619,7 +663,7 @@ PanelSpec PanelFor(const Bible& bible, const Shot& shot, int width, int height) 
 
 const std::vector<std::string>& StageKinds() {
   static const std::vector<std::string> kKinds = {"bible", "arc", "beats", "script", "voice", "shots",
-                                                  "timeline", "subtitles", "frames", "clips", "render", "report"};
+                                                  "timeline", "subtitles", "score", "frames", "clips", "render", "report"};
   return kKinds;
 }
 
@@ -708,7 +752,7 @@ Result<BuildSummary> RunPipeline(const fs::path& root, const BuildRequest& reque
 // Seconds a stage of this kind takes when the series has no history of it: rough figures
 // measured on a 2-core machine for a 70 s episode at 1080x1920.
 double DefaultSeconds(const std::string& kind) {
-  static const std::map<std::string, double> kSeconds = {{"voice", 4}, {"shots", 0.2}, {"timeline", 0.2},
+  static const std::map<std::string, double> kSeconds = {{"voice", 4}, {"shots", 0.2}, {"timeline", 0.2}, {"score", 3},
                                                          {"subtitles", 0.1}, {"frames", 12}, {"clips", 30},
                                                          {"render", 32}};
   auto it = kSeconds.find(kind);

@@ -11,6 +11,7 @@
 #include "post/ff_ass.h"
 #include "post/ff_clip_reader.h"
 #include "post/ff_util.h"
+#include "post/mix.h"
 
 extern "C" {
 #include <libavutil/channel_layout.h>
@@ -40,88 +41,6 @@ class TempFile {
  private:
   std::filesystem::path path_;
   bool committed_ = false;
-};
-
-// Dialogue lines resampled to 48 kHz and placed on the output's sample axis.
-class DialogueMix {
- public:
-  Status Load(const Timeline& timeline, const std::filesystem::path& episode_dir) {
-    const int timeline_rate = timeline.sample_rate > 0 ? timeline.sample_rate : kSampleRate;
-    for (const TimelineAudio& entry : timeline.dialogue) {
-      const std::filesystem::path file = episode_dir / entry.wav;
-      const std::string where = file.string();
-      auto pcm = ReadWav(file);
-      if (!pcm.ok()) {
-        Error e = pcm.error();
-        e.message = "dialogue line " + entry.line + ": " + e.message;
-        if (e.where.empty()) e.where = where;
-        return e;
-      }
-      Line line;
-      line.channels = pcm->channels;
-      line.start = av_rescale(entry.start_sample, kSampleRate, timeline_rate);
-      if (pcm->sample_rate == kSampleRate) {
-        line.samples = std::move(pcm->samples);
-      } else {
-        RW_ASSIGN(line.samples, Resample(*pcm, where));
-      }
-      if (entry.samples > 0) {
-        size_t limit = static_cast<size_t>(av_rescale(entry.samples, kSampleRate, timeline_rate)) * line.channels;
-        if (line.samples.size() > limit) line.samples.resize(limit);
-      }
-      lines_.push_back(std::move(line));
-    }
-    return {};
-  }
-
-  // Sums the lines over output samples [from, from + n) into `stereo` (interleaved L/R, zeroed
-  // here first).
-  void Mix(int64_t from, int n, std::vector<int32_t>& stereo) const {
-    std::fill(stereo.begin(), stereo.begin() + 2 * n, 0);
-    for (const Line& line : lines_) {
-      const int64_t frames = static_cast<int64_t>(line.samples.size()) / line.channels;
-      const int64_t begin = std::max(from, line.start), end = std::min(from + n, line.start + frames);
-      for (int64_t s = begin; s < end; ++s) {
-        const int16_t* src = line.samples.data() + (s - line.start) * line.channels;
-        int32_t* dst = stereo.data() + 2 * (s - from);
-        dst[0] += src[0];
-        dst[1] += src[line.channels - 1];  // mono: the same sample on both channels
-      }
-    }
-  }
-
- private:
-  struct Line {
-    int64_t start = 0;  // in 48 kHz samples
-    int channels = 1;
-    std::vector<int16_t> samples;  // interleaved, 48 kHz
-  };
-
-  static Result<std::vector<int16_t>> Resample(const Pcm& pcm, const std::string& where) {
-    AVChannelLayout layout;
-    av_channel_layout_default(&layout, pcm.channels);
-    SwrContext* raw = nullptr;
-    int rc = swr_alloc_set_opts2(&raw, &layout, AV_SAMPLE_FMT_S16, kSampleRate, &layout, AV_SAMPLE_FMT_S16,
-                                 pcm.sample_rate, 0, nullptr);
-    ff::SwrPtr swr(raw);
-    if (rc < 0) return ff::AvError(rc, "cannot set up resampling to 48 kHz", where);
-    rc = swr_init(swr.get());
-    if (rc < 0) return ff::AvError(rc, "cannot set up resampling to 48 kHz", where);
-    const int in_frames = static_cast<int>(pcm.Frames());
-    const int capacity = swr_get_out_samples(swr.get(), in_frames) + 64;
-    std::vector<int16_t> out(static_cast<size_t>(capacity) * pcm.channels);
-    uint8_t* out_planes[1] = {reinterpret_cast<uint8_t*>(out.data())};
-    const uint8_t* in_planes[1] = {reinterpret_cast<const uint8_t*>(pcm.samples.data())};
-    int got = swr_convert(swr.get(), out_planes, capacity, in_planes, in_frames);
-    if (got < 0) return ff::AvError(got, "cannot resample to 48 kHz", where);
-    out_planes[0] = reinterpret_cast<uint8_t*>(out.data() + static_cast<size_t>(got) * pcm.channels);
-    int tail = swr_convert(swr.get(), out_planes, capacity - got, nullptr, 0);
-    if (tail < 0) return ff::AvError(tail, "cannot resample to 48 kHz", where);
-    out.resize(static_cast<size_t>(got + tail) * pcm.channels);
-    return out;
-  }
-
-  std::vector<Line> lines_;
 };
 
 Result<ff::EncodedStream> AddAacStream(AVFormatContext* out, int bitrate, const std::string& where) {
@@ -163,7 +82,7 @@ void FillBlack(AVFrame* frame) {
 // frames; `final` also sends the short last frame.
 class AudioTrack {
  public:
-  AudioTrack(ff::EncodedStream* enc, const DialogueMix* mix, int64_t total)
+  AudioTrack(ff::EncodedStream* enc, const std::vector<float>* mix, int64_t total)
       : enc_(enc), mix_(mix), total_(total) {}
 
   Status Init(const std::string& where) {
@@ -177,7 +96,6 @@ class AudioTrack {
     if (rc < 0) return ff::AvError(rc, "cannot set the audio frame's layout", where);
     rc = av_frame_get_buffer(frame_.get(), 0);
     if (rc < 0) return ff::AvError(rc, "cannot allocate an audio frame", where);
-    scratch_.resize(static_cast<size_t>(frame_size_) * 2);
     return {};
   }
 
@@ -189,12 +107,12 @@ class AudioTrack {
       if (sent_ + n > until && !final) break;
       int rc = av_frame_make_writable(frame_.get());
       if (rc < 0) return ff::AvError(rc, "cannot get a writable audio frame", where);
-      mix_->Mix(sent_, n, scratch_);
       float* left = reinterpret_cast<float*>(frame_->data[0]);
       float* right = reinterpret_cast<float*>(frame_->data[1]);
+      const float* src = mix_->data() + 2 * sent_;
       for (int i = 0; i < n; ++i) {
-        left[i] = static_cast<float>(std::clamp(scratch_[2 * i], -32768, 32767)) / 32768.0f;
-        right[i] = static_cast<float>(std::clamp(scratch_[2 * i + 1], -32768, 32767)) / 32768.0f;
+        left[i] = std::clamp(src[2 * i], -1.0f, 1.0f);
+        right[i] = std::clamp(src[2 * i + 1], -1.0f, 1.0f);
       }
       frame_->nb_samples = n;
       frame_->pts = sent_;
@@ -206,12 +124,11 @@ class AudioTrack {
 
  private:
   ff::EncodedStream* enc_;
-  const DialogueMix* mix_;
+  const std::vector<float>* mix_;  // interleaved stereo, total_ frames
   int64_t total_;
   int frame_size_ = 1024;
   int64_t sent_ = 0;
   ff::FramePtr frame_;
-  std::vector<int32_t> scratch_;
 };
 
 // Paints output frame k from the video track: the covering clip's frame scaled to the output
@@ -286,9 +203,10 @@ class VideoTrack {
 
 Result<RenderStats> RenderEpisode(const Timeline& timeline, const std::filesystem::path& episode_dir,
                                   const std::filesystem::path& ass_path, const RenderPreset& preset,
-                                  const std::filesystem::path& out_mp4, Progress* progress,
-                                  const std::vector<std::pair<std::string, std::string>>& metadata) {
+                                  const std::filesystem::path& out_mp4, Progress* progress, const RenderOptions& options) {
   const auto started = std::chrono::steady_clock::now();
+  const auto& metadata = options.metadata;
+  MixStats stats_mix;
   const std::string where = out_mp4.string();
   if (preset.width <= 0 || preset.height <= 0 || preset.width % 2 || preset.height % 2 || preset.fps <= 0) {
     return BadInput(where, "render preset \"" + preset.name + "\" needs an even frame size and a positive fps");
@@ -298,8 +216,7 @@ Result<RenderStats> RenderEpisode(const Timeline& timeline, const std::filesyste
   const int64_t total_samples = av_rescale(frames, kSampleRate, preset.fps);
 
   // Inputs first, so a bad WAV or subtitle file fails before any encoding.
-  DialogueMix mix;
-  RW_TRY(mix.Load(timeline, episode_dir));
+  RW_ASSIGN(std::vector<float> mix, MixEpisode(timeline, episode_dir, options.music_wav, options.mix, total_samples, &stats_mix));
   std::unique_ptr<ff::AssBurner> subtitles;
   if (!ass_path.empty()) {
     RW_ASSIGN(subtitles, ff::AssBurner::Open(ass_path, preset.width, preset.height));
@@ -358,6 +275,7 @@ Result<RenderStats> RenderEpisode(const Timeline& timeline, const std::filesyste
   temp.MarkCommitted();
 
   RenderStats stats;
+  stats.mix = stats_mix;
   stats.frames = frames;
   stats.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   stats.fps = stats.wall_seconds > 0 ? static_cast<double>(frames) / stats.wall_seconds : 0;

@@ -32,6 +32,7 @@
 
 #include "base/progress.h"
 #include "base/result.h"
+#include "post/mix.h"
 #include "post/presets.h"
 #include "schema/timeline.h"
 
@@ -42,12 +43,17 @@ struct RenderStats {
   double wall_seconds = 0;
   double fps = 0;     // frames / wall_seconds
   int64_t bytes = 0;  // size of the finished MP4
+  MixStats mix;       // the audio's loudness before AAC
 };
 
-// `metadata` goes into the MP4 as tags (comment, and any key, as mdta items).
+struct RenderOptions {
+  std::vector<std::pair<std::string, std::string>> metadata;  // MP4 tags (comment, and any key as mdta items)
+  std::filesystem::path music_wav;                            // the score under the dialogue; empty: none
+  MixSettings mix;
+};
+
 Result<RenderStats> RenderEpisode(const Timeline& timeline, const std::filesystem::path& episode_dir,
                                   const std::filesystem::path& ass_path, const RenderPreset& preset,
-                                  const std::filesystem::path& out_mp4, Progress* progress,
-                                  const std::vector<std::pair<std::string, std::string>>& metadata = {});
+                                  const std::filesystem::path& out_mp4, Progress* progress, const RenderOptions& options = {});
 
 }  // namespace rw

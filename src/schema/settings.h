@@ -4,6 +4,7 @@
 // setting (DESIGN.md §5). Keys for model servers never live here, only names of env variables.
 #pragma once
 
+#include <map>
 #include <string>
 
 #include "base/result.h"
@@ -59,9 +60,70 @@ struct ChatProviderSettings {
   }
 };
 
+// An image server for the frames stage (kind empty: the built-in storyboard painter).
+//   openai   POST {base_url}/images/generations (b64_json), e.g. http://127.0.0.1:8000/v1
+//   a1111    Automatic1111: POST {base_url}/sdapi/v1/txt2img, or img2img with a reference image
+//   comfyui  ComfyUI: an API-format workflow file (relative to the series folder) whose inputs
+//            are marked "{{prompt}}", "{{negative}}", "{{seed}}", "{{width}}", "{{height}}",
+//            "{{reference}}"; uploaded, queued, followed, downloaded
+struct ImageProviderSettings {
+  std::string kind;
+  std::string base_url;
+  std::string model;        // openai: the model name; a1111: a checkpoint to switch to (optional)
+  std::string api_key_env;  // the environment variable holding the key; never the key
+  std::string workflow;     // comfyui
+  std::string negative_prompt = "blurry, deformed, extra fingers, text, watermark";
+  int steps = 20;           // a1111
+  double denoising = 0.55;  // a1111 img2img: how far from the reference
+  double timeout_s = 300;
+  int max_retries = 3;      // on 429, 5xx, timeouts and dropped connections, with backoff
+  int concurrency = 1;      // requests at once to this server
+  double price_per_image = 0;
+  template <class V> void Fields(V& v) {
+    v("kind", kind); v("base_url", base_url); v("model", model); v("api_key_env", api_key_env); v("workflow", workflow);
+    v("negative_prompt", negative_prompt); v("steps", steps); v("denoising", denoising); v("timeout_s", timeout_s);
+    v("max_retries", max_retries); v("concurrency", concurrency); v("price_per_image", price_per_image);
+  }
+};
+
+// A speech server for the voice stage (kind empty: the built-in espeak-ng voices).
+//   openai   POST {base_url}/audio/speech (response_format wav), a voice per character
+struct SpeechProviderSettings {
+  std::string kind;
+  std::string base_url;
+  std::string model = "tts-1";
+  std::string api_key_env;
+  std::map<std::string, std::string> voices;  // character id → the server's voice name; default_voice otherwise
+  std::string default_voice = "alloy";
+  double timeout_s = 120;
+  int max_retries = 3;
+  int concurrency = 2;
+  double price_per_mchar = 0;  // currency units per million characters of input
+  template <class V> void Fields(V& v) {
+    v("kind", kind); v("base_url", base_url); v("model", model); v("api_key_env", api_key_env); v("voices", voices);
+    v("default_voice", default_voice); v("timeout_s", timeout_s); v("max_retries", max_retries);
+    v("concurrency", concurrency); v("price_per_mchar", price_per_mchar);
+  }
+};
+
+// The score and the mix (built-in: FluidSynth and a General MIDI soundfont; libebur128).
+struct MusicSettings {
+  bool enabled = true;
+  std::string soundfont;     // a .sf2 file; empty: TimGM6mb or the Debian default GM soundfont
+  double music_db = -14;     // the score's level against the dialogue
+  double duck_db = -12;      // how far it drops while someone speaks
+  double target_lufs = -14;  // delivery loudness, integrated (true peak held at -1 dBTP)
+  template <class V> void Fields(V& v) {
+    v("enabled", enabled); v("soundfont", soundfont); v("music_db", music_db); v("duck_db", duck_db);
+    v("target_lufs", target_lufs);
+  }
+};
+
 struct ProviderSettings {
   ChatProviderSettings chat;
-  template <class V> void Fields(V& v) { v("chat", chat); }
+  ImageProviderSettings images;
+  SpeechProviderSettings speech;
+  template <class V> void Fields(V& v) { v("chat", chat); v("images", images); v("speech", speech); }
 };
 
 struct Settings {
@@ -80,12 +142,13 @@ struct Settings {
   double budget = 0;
   FormatSettings format;
   RhythmSettings rhythm;
+  MusicSettings music;
   ProviderSettings providers;
 
   template <class V> void Fields(V& v) {
     v.Required("title", title); v.Required("idea", idea); v.Required("genre", genre); v.Required("lang", lang);
     v.Required("episodes", episodes); v("seed", seed); v("preset", preset); v("writer", writer);
-    v("paywall_episode", paywall_episode); v("budget", budget); v("format", format); v("rhythm", rhythm); v("providers", providers);
+    v("paywall_episode", paywall_episode); v("budget", budget); v("format", format); v("rhythm", rhythm); v("music", music); v("providers", providers);
   }
   Status Validate(const YamlDoc& doc) const;
 };
