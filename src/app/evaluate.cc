@@ -97,7 +97,8 @@ Result<EpisodeInput> ReadEpisode(const fs::path& root, const Settings& settings,
   ep.seconds = t;
   if (shots) {
     ep.timed = true;
-    for (const auto& s : shots->shots) ep.shots.push_back({s.id, s.beat, s.start_s, s.duration_s, s.cast, s.prompt});
+    for (const auto& s : shots->shots)
+      ep.shots.push_back({s.id, s.beat, s.start_s, s.duration_s, s.cast, ExpandPrompt(s.prompt, bible), s.references});
     auto timeline = Load<Timeline>(root, dir + "/timeline.json");
     if (timeline.ok()) {
       ep.seconds = timeline->Seconds();

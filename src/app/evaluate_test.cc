@@ -226,6 +226,20 @@ TEST(EvalPairs, LookTokensMissingFromHalfAHerosShots) {
   EXPECT_TRUE(Says(bad, "Vivian's look tokens are missing from")) << ::testing::PrintToString(bad.fixes);
 }
 
+TEST(EvalPairs, AReferenceImageMissingFromAShotIsReported) {
+  Bible bible = TwoCharacters();
+  bible.characters[0].reference = "refs/vivian.png";
+  EpisodeInput with = Base(bible), without = with;
+  for (auto& s : with.shots)
+    if (s.cast.front() == "C01") s.references = {"refs/vivian.png"};
+  SeriesInput a = SeriesOf({with}), b = SeriesOf({without});
+  a.bible = b.bible = bible;
+  EpisodeReport good = Evaluate(a).episodes.at(0), bad = Evaluate(b).episodes.at(0);
+  EXPECT_FALSE(Says(good, "reference image"));
+  EXPECT_TRUE(Says(bad, "Vivian's reference image (refs/vivian.png) is missing from"));
+  EXPECT_LT(Dim(bad, "characters").score, Dim(good, "characters").score);
+}
+
 TEST(EvalPairs, NoSatisfactionPointsScoresLower) {
   Bible bible = TwoCharacters();
   EpisodeInput paid = Base(bible), unpaid = paid;

@@ -348,7 +348,8 @@ Dimension Characters(Context& c, EpisodeReport& report, std::vector<Finding>& fi
   Scorer s("characters",
            "100, less: the protagonist not on screen in the first 10 s 25; look tokens missing from shot prompts 50 times the "
            "share of shots that miss them; two characters who sound alike (their lines' words overlap: mean Jaccard distance "
-           "under 0.75) 60 per unit under; a name spelled two ways 10 each",
+           "under 0.75) 60 per unit under; a name spelled two ways 10 each; a reference image missing from a shot that shows "
+           "its character 3 a shot (up to 30)",
            false, c.ep.number);
   const Bible& bible = c.series.bible;
   std::map<std::string, ScreenTime> time;
@@ -388,6 +389,23 @@ Dimension Characters(Context& c, EpisodeReport& report, std::vector<Finding>& fi
     if (first < 0 || first > 10)
       s.Penalty(25, hero->name + " first seen at " + (first < 0 ? std::string("no point") : Num(first) + " s"),
                 hero->name + " (the protagonist) is not on screen in the first 10 s: open on her or him");
+  }
+
+  // Consistency: everyone in a shot who has a reference image is given it.
+  std::map<std::string, std::vector<std::string>> no_reference;
+  for (const auto& shot : c.ep.shots)
+    for (const auto& id : shot.cast) {
+      const Character* ch = bible.FindCharacter(id);
+      if (ch && !ch->reference.empty() &&
+          std::find(shot.references.begin(), shot.references.end(), ch->reference) == shot.references.end())
+        no_reference[id].push_back(shot.id);
+    }
+  for (const auto& [id, shots] : no_reference) {
+    const Character* ch = bible.FindCharacter(id);
+    s.Penalty(std::min(30.0, 3.0 * static_cast<double>(shots.size())),
+              ch->name + "'s reference image missing from " + std::to_string(shots.size()) + " shots",
+              ch->name + "'s reference image (" + ch->reference + ") is missing from " + std::to_string(shots.size()) +
+                  " shots (" + shots.front() + (shots.size() > 1 ? "…" : "") + "): add it to their references or plan the shots again");
   }
 
   // Consistency: every look token of everyone in a shot is in its prompt.

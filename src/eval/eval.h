@@ -35,7 +35,8 @@ struct EvalShot {
   std::string id, beat;
   double start_s = 0, duration_s = 0;
   std::vector<std::string> cast;  // character ids
-  std::string prompt;
+  std::string prompt;             // expanded: the bible's @references resolved
+  std::vector<std::string> references;  // reference images the shot carries
 };
 
 struct EvalCue {

@@ -37,10 +37,12 @@ struct Character {
   VoiceSpec voice;
   std::vector<std::string> look;     // visual tokens every prompt carries: "silver hair", "red coat"
   std::vector<std::string> palette;  // "#RRGGBB", main colour first
+  std::string reference;  // a reference image (PNG) relative to the series folder: a person's, or one generated and locked
+  uint32_t seed = 0;      // the image seed for this character's shots (0: from the shot)
   template <class V> void Fields(V& v) {
     v.Required("id", id); v.Required("name", name); v("role", role); v("gender", gender); v("age", age);
     v("want", want); v("secret", secret); v("arc", arc); v("voice", voice); v("look", look);
-    v("palette", palette);
+    v("palette", palette); v("reference", reference); v("seed", seed);
   }
 };
 
@@ -52,9 +54,10 @@ struct Location {
   std::string kind;            // office, street, hall, home, hospital, rooftop… (painter backdrop)
   std::vector<std::string> look;
   std::vector<std::string> palette;
+  std::string reference;  // a reference image (PNG) relative to the series folder, optional
   template <class V> void Fields(V& v) {
     v.Required("id", id); v.Required("name", name); v("interior", interior); v("time", time); v("kind", kind);
-    v("look", look); v("palette", palette);
+    v("look", look); v("palette", palette); v("reference", reference);
   }
   // "INT. PENTHOUSE OFFICE - NIGHT". A location named in Chinese (any CJK character in the name)
   // keeps the portable ASCII INT./EXT. prefix but shows the time in Chinese, as Chinese scripts

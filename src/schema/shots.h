@@ -46,12 +46,13 @@ struct Shot {
   std::string location;           // location id
   std::vector<std::string> lines;  // dialogue line ids spoken over this shot
   std::string caption;  // the action this shot shows (the storyboard's caption)
-  std::string prompt;   // image prompt: cast look tokens, location, series style
+  std::string prompt;   // image prompt, referring to the bible: "@C01 speaking; @C02; @L01; @style" (ExpandPrompt)
+  std::vector<std::string> references;  // reference images of the cast and location that have one
   uint32_t seed = 0;
   template <class V> void Fields(V& v) {
     v.Required("id", id); v("beat", beat); v.Required("type", type); v("move", move); v("start_s", start_s);
     v.Required("duration_s", duration_s); v("cast", cast); v("speaker", speaker); v("location", location);
-    v("lines", lines); v("caption", caption); v("prompt", prompt); v("seed", seed);
+    v("lines", lines); v("caption", caption); v("prompt", prompt); v("references", references); v("seed", seed);
   }
 };
 

@@ -767,14 +767,17 @@ json LlmBibleSchema() {
                         {"arc", Str()},
                         {"voice", voice},
                         {"look", Arr(Str(), "3-5 concrete visual tokens")},
-                        {"palette", Arr(Str("#RRGGBB"), "2-3 colours, main first")}});
+                        {"palette", Arr(Str("#RRGGBB"), "2-3 colours, main first")},
+                        {"reference", Str("\"\" (a reference image is the creator's to add)")},
+                        {"seed", Int("0")}});
   json location = Obj({{"id", Str("L01, L02, … in order")},
                        {"name", Str("as in a scene heading")},
                        {"interior", Bool()},
                        {"time", Enum(kTimes)},
                        {"kind", Enum(kKinds)},
                        {"look", Arr(Str())},
-                       {"palette", Arr(Str("#RRGGBB"))}});
+                       {"palette", Arr(Str("#RRGGBB"))},
+                       {"reference", Str("\"\"")}});
   return Obj({{"title", Str()},
               {"logline", Str()},
               {"genre", Str()},

@@ -80,21 +80,52 @@ std::string ShotPrompt(const Shot& shot, const Bible& bible) {
   std::vector<std::string> parts;
   parts.push_back(std::string(EnumName(shot.type)) + " shot, camera " + EnumName(shot.move) + ", vertical 9:16");
   for (const auto& id : shot.cast) {
-    const Character* c = bible.FindCharacter(id);
-    if (!c) continue;
-    std::string who = c->name + " (" + Join(c->look, ", ");
-    if (!c->palette.empty()) who += ", colours " + Join(c->palette, " ");
-    who += ")";
-    if (id == shot.speaker) who += " speaking";
-    parts.push_back(who);
+    if (!bible.FindCharacter(id)) continue;
+    parts.push_back("@" + id + (id == shot.speaker ? " speaking" : ""));
   }
-  if (const Location* l = bible.FindLocation(shot.location)) {
-    std::string where = l->Heading();
-    if (!l->look.empty()) where += " (" + Join(l->look, ", ") + ")";
-    parts.push_back(where);
-  }
-  if (!bible.style.empty()) parts.push_back(Join(bible.style, ", "));
+  if (bible.FindLocation(shot.location)) parts.push_back("@" + shot.location);
+  if (!bible.style.empty()) parts.push_back("@style");
   return Join(parts, "; ");
+}
+
+namespace {
+
+// The reference images of everyone and everywhere in a shot that has one.
+std::vector<std::string> ShotReferences(const Shot& shot, const Bible& bible) {
+  std::vector<std::string> out;
+  for (const auto& id : shot.cast)
+    if (const Character* c = bible.FindCharacter(id); c && !c->reference.empty()) out.push_back(c->reference);
+  if (const Location* l = bible.FindLocation(shot.location); l && !l->reference.empty()) out.push_back(l->reference);
+  return out;
+}
+
+}  // namespace
+
+std::string ExpandPrompt(const std::string& prompt, const Bible& bible) {
+  std::string out;
+  for (size_t i = 0; i < prompt.size();) {
+    if (prompt[i] != '@') {
+      out += prompt[i++];
+      continue;
+    }
+    size_t end = i + 1;
+    while (end < prompt.size() && (std::isalnum(static_cast<unsigned char>(prompt[end])) || prompt[end] == '_')) ++end;
+    std::string ref = prompt.substr(i + 1, end - i - 1);
+    if (const Character* c = bible.FindCharacter(ref)) {
+      out += c->name + " (" + Join(c->look, ", ");
+      if (!c->palette.empty()) out += ", colours " + Join(c->palette, " ");
+      out += ")";
+    } else if (const Location* l = bible.FindLocation(ref)) {
+      out += l->Heading();
+      if (!l->look.empty()) out += " (" + Join(l->look, ", ") + ")";
+    } else if (ref == "style") {
+      out += Join(bible.style, ", ");
+    } else {
+      out += prompt.substr(i, end - i);
+    }
+    i = end;
+  }
+  return out;
 }
 
 Shots PlanShots(int episode, const Bible& bible, const Beats& beats, const std::vector<ShotUnit>& units, int fps,
@@ -153,6 +184,7 @@ Shots PlanShots(int episode, const Bible& bible, const Beats& beats, const std::
     start_frame += frames;
     shot.seed = static_cast<uint32_t>(StableHash64(shot.id) ^ rng.Next());
     shot.prompt = ShotPrompt(shot, bible);
+    shot.references = ShotReferences(shot, bible);
     out.shots.push_back(std::move(shot));
   }
   return out;

@@ -33,11 +33,16 @@ struct ShotUnit {
 // Seconds of picture before a line starts, and after it ends.
 inline constexpr double kLineLeadSeconds = 0.12;
 
+// Replaces @C01 with the character's name, look tokens and colours, @L01 with the location's
+// heading and look, @style with the series style. Unknown references stay as written.
+std::string ExpandPrompt(const std::string& prompt, const Bible& bible);
+
 Shots PlanShots(int episode, const Bible& bible, const Beats& beats, const std::vector<ShotUnit>& units, int fps,
                 uint64_t seed);
 
-// The prompt for a shot: shot type and move, each character in frame with their look tokens
-// and colours, the location, the series style.
+// The prompt for a shot, by reference to the bible's asset library: shot type and move, "@C01"
+// for each character in frame (the speaker marked), "@L01" for the location, "@style" for the
+// series style. A person may edit it like any text; ExpandPrompt resolves the references.
 std::string ShotPrompt(const Shot& shot, const Bible& bible);
 
 }  // namespace rw

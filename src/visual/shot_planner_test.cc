@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <cmath>
 
 #include "schema/timing.h"
@@ -82,19 +84,38 @@ TEST(ShotPlanner, FirstShotAtALocationEstablishesIt) {
   EXPECT_EQ(s.shots[0].cast, (std::vector<std::string>{"C01", "C02"}));
 }
 
-TEST(ShotPlanner, EveryPromptCarriesTheLookOfEveryoneInFrame) {
+// The asset library: every shot that shows a character refers to them (@C01), so the expanded
+// prompt carries their look tokens, and carries their reference image when they have one.
+TEST(ShotPlanner, EveryPromptCarriesTheLookAndReferenceOfEveryoneInFrame) {
   Bible bible = TestBible();
+  bible.characters[0].reference = "refs/c01.png";
+  bible.locations[0].reference = "refs/l01.png";
   for (uint64_t seed = 1; seed < 30; ++seed) {
     Shots s = PlanShots(1, bible, TestBeats(), TestUnits(), 30, seed);
     for (const auto& shot : s.shots) {
+      std::string expanded = ExpandPrompt(shot.prompt, bible);
+      EXPECT_EQ(expanded.find('@'), std::string::npos) << expanded;
       for (const auto& id : shot.cast) {
         const Character* c = bible.FindCharacter(id);
-        for (const auto& token : c->look) EXPECT_NE(shot.prompt.find(token), std::string::npos) << shot.prompt;
+        EXPECT_NE(shot.prompt.find("@" + id), std::string::npos) << shot.prompt;
+        for (const auto& token : c->look) EXPECT_NE(expanded.find(token), std::string::npos) << expanded;
+        if (!c->reference.empty()) {
+          EXPECT_NE(std::find(shot.references.begin(), shot.references.end(), c->reference), shot.references.end()) << shot.id;
+        }
       }
-      EXPECT_NE(shot.prompt.find("glass wall"), std::string::npos);
-      EXPECT_NE(shot.prompt.find("neon noir"), std::string::npos);
+      EXPECT_NE(std::find(shot.references.begin(), shot.references.end(), "refs/l01.png"), shot.references.end());
+      EXPECT_NE(expanded.find("glass wall"), std::string::npos);
+      EXPECT_NE(expanded.find("neon noir"), std::string::npos);
     }
   }
+}
+
+TEST(ShotPlanner, ExpandPromptLeavesUnknownReferencesAsWritten) {
+  Bible bible = TestBible();
+  std::string out = ExpandPrompt("@C09 and @C01 at @L01, @style; mail me@example", bible);
+  EXPECT_EQ(out.rfind("@C09 and ", 0), 0u) << out;
+  EXPECT_NE(out.find(bible.characters[0].name + " ("), std::string::npos) << out;
+  EXPECT_NE(out.find("@example"), std::string::npos) << out;
 }
 
 TEST(ShotPlanner, NoScaleThreeTimesRunningAndDeterministic) {
