@@ -34,6 +34,8 @@
 #include "schema/yaml_io.h"
 #include "story/fountain.h"
 #include "providers/chat_client.h"
+#include "providers/image_client.h"
+#include "providers/speech_client.h"
 #include "story/genre_pack.h"
 #include "story/llm_writer.h"
 #include "story/writer.h"
@@ -114,6 +116,9 @@ class SeriesBuild {
         builder_(builder),
         request_(request) {
     if (Llm()) chat_ = std::make_unique<ChatClient>(settings_.providers.chat);
+    if (!settings_.providers.images.kind.empty())
+      images_ = std::make_unique<ImageClient>(settings_.providers.images, root_);
+    if (!settings_.providers.speech.kind.empty()) speech_ = std::make_unique<SpeechClient>(settings_.providers.speech);
   }
 
   Status Run(BuildSummary& summary);
@@ -139,6 +144,9 @@ class SeriesBuild {
   Status WriteVoice(StageContext& ctx, int n);
   Status WriteShots(StageContext& ctx, int n);
   Status WriteFrames(StageContext& ctx, int n);
+  Status GenerateFrame(StageContext& ctx, const Bible& bible, const Shot& shot, const std::string& rel);
+  void RecordCall(StageContext& ctx, const CallRecord& call);
+  int DialogueLinesIn(int n) const;
   Status WriteClips(StageContext& ctx, int n);
   Status WriteTimeline(StageContext& ctx, int n);
   Status WriteSubtitles(StageContext& ctx, int n);
@@ -159,6 +167,8 @@ class SeriesBuild {
   const BuildRequest& request_;
   size_t until_index_ = 0;
   std::unique_ptr<ChatClient> chat_;
+  std::unique_ptr<ImageClient> images_;   // providers.images, when set
+  std::unique_ptr<SpeechClient> speech_;  // providers.speech, when set
 };
 
 Json SeriesBuild::WriterSettings() const {
@@ -365,6 +375,11 @@ Status SeriesBuild::Episode(int n, BuildSummary& summary) {
   if (!Wanted("voice")) return {};
 
   StageSpec voice = spec("voice", {"bible", ep + "/script"});
+  if (speech_) {
+    voice.settings = {{"speech", Json::parse(CanonicalJson(settings_.providers.speech))}};
+    voice.provider = "speech " + settings_.providers.speech.base_url + " " + settings_.providers.speech.model;
+    voice.model_calls = DialogueLinesIn(n);  // at most: lines the cache has cost nothing
+  }
   voice.run = [this, n](StageContext& ctx) { return WriteVoice(ctx, n); };
   RW_TRY(Stage(voice, summary));
   if (!Wanted("shots")) return {};
@@ -396,6 +411,13 @@ Status SeriesBuild::Episode(int n, BuildSummary& summary) {
 
   StageSpec frames = spec("frames", {"bible", ep + "/shots"});
   frames.settings = {{"width", preset_.width}, {"height", preset_.height}};
+  if (images_) {
+    frames.settings["images"] = Json::parse(CanonicalJson(settings_.providers.images));
+    if (!settings_.providers.images.workflow.empty()) frames.sources.push_back(settings_.providers.images.workflow);
+    frames.provider = "images " + settings_.providers.images.kind + " " + settings_.providers.images.base_url;
+    auto shots = Load<Shots>(root_, Ep(n, kShotsFile));
+    frames.model_calls = shots.ok() ? static_cast<int>(shots->shots.size()) : 0;
+  }
   frames.run = [this, n](StageContext& ctx) { return WriteFrames(ctx, n); };
   RW_TRY(Stage(frames, summary));
   if (!Wanted("clips")) return {};
@@ -441,8 +463,23 @@ Status SeriesBuild::WriteVoice(StageContext& ctx, int n) {
     std::string rel_wav = "voice/" + std::string(id) + ".wav";
     std::string rel = Ep(n, rel_wav);
     std::string key = "voice/espeak/1:" + Sha256Hex(CanonicalJson(c->voice) + "\n" + u.text);
+    if (speech_) {
+      const auto& sp = speech_->settings();
+      key = "voice/" + sp.kind + "/1:" + Sha256Hex(sp.base_url + "\n" + sp.model + "\n" + speech_->VoiceFor(c->id) + "\n" + u.text);
+    }
     RW_ASSIGN(bool restored, ctx.Restore(key, rel));
-    if (!restored) {
+    if (!restored && speech_) {
+      std::vector<CallRecord> calls;
+      auto wav = speech_->Speak(u.text, speech_->VoiceFor(c->id), &calls);
+      for (const auto& call : calls) RecordCall(ctx, call);
+      if (!wav.ok()) {
+        Error e = wav.error();
+        e.message = "cannot voice the line at " + script_path + ":" + std::to_string(u.line) + ": " + e.message;
+        return e;
+      }
+      RW_TRY(WriteFileAtomic(ctx.OutputPath(rel), *wav));
+      RW_TRY(ctx.Remember(key, rel));
+    } else if (!restored) {
       auto pcm = SpeakLine(c->voice, u.text);
       if (!pcm.ok()) {
         Error e = pcm.error();
@@ -515,6 +552,11 @@ Status SeriesBuild::WriteFrames(StageContext& ctx, int n) {
     for (const auto& c : spec.cast)
       key_doc["cast"].push_back({c.id, c.name, c.gender, c.age, c.palette, c.look, c.speaking});
     std::string rel = Ep(n, "frames/" + shot.id + ".png");
+    if (images_) {
+      RW_TRY(GenerateFrame(ctx, bible, shot, rel));
+      progress.Add();
+      continue;
+    }
     std::string key = "frame/painter/1:" + Sha256Hex(key_doc.dump());
     RW_ASSIGN(bool restored, ctx.Restore(key, rel));
     if (!restored) {
@@ -525,6 +567,57 @@ Status SeriesBuild::WriteFrames(StageContext& ctx, int n) {
     progress.Add();
   }
   return {};
+}
+
+// One frame from the image server: the shot's prompt expanded from the bible, its first
+// reference image, the seed of the character it is about. Cached by all of these.
+Status SeriesBuild::GenerateFrame(StageContext& ctx, const Bible& bible, const Shot& shot, const std::string& rel) {
+  const ImageProviderSettings& im = images_->settings();
+  ImageRequest request;
+  request.prompt = ExpandPrompt(shot.prompt, bible);
+  request.width = preset_.width;
+  request.height = preset_.height;
+  request.seed = shot.seed;
+  if (!shot.cast.empty())
+    if (const Character* c = bible.FindCharacter(shot.cast.front()); c && c->seed != 0) request.seed = c->seed;
+  if (!shot.references.empty()) {
+    auto bytes = ReadFile(root_ / shot.references.front());
+    if (!bytes.ok())
+      return BadInput((root_ / shot.references.front()).string(),
+                      "the reference image for " + shot.id + " (named in bible.yaml) cannot be read: " + bytes.error().message);
+    request.reference_png = std::move(*bytes);
+  }
+  std::string workflow_hash = im.workflow.empty() ? "" : builder_.HashOf(im.workflow);
+  Json key_doc = {{"kind", im.kind}, {"url", im.base_url}, {"model", im.model}, {"workflow", workflow_hash},
+                  {"negative", im.negative_prompt}, {"steps", im.steps}, {"denoising", im.denoising},
+                  {"prompt", request.prompt}, {"w", request.width}, {"h", request.height}, {"seed", request.seed},
+                  {"reference", Sha256Hex(request.reference_png)}};
+  std::string key = "frame/" + im.kind + "/1:" + Sha256Hex(key_doc.dump());
+  RW_ASSIGN(bool restored, ctx.Restore(key, rel));
+  if (restored) return {};
+  std::vector<CallRecord> calls;
+  auto png = images_->Generate(request, &calls);
+  for (const auto& call : calls) RecordCall(ctx, call);
+  if (!png.ok()) {
+    Error e = png.error();
+    e.message = "cannot make the frame for " + shot.id + ": " + e.message;
+    return e;
+  }
+  RW_TRY(WriteFileAtomic(ctx.OutputPath(rel), *png));
+  return ctx.Remember(key, rel);
+}
+
+int SeriesBuild::DialogueLinesIn(int n) const {
+  auto script = LoadScript(root_, n);
+  if (!script.ok()) return 0;
+  int lines = 0;
+  for (const auto& u : ScriptUnits(*script)) lines += u.kind == ScriptUnit::Kind::kDialogue;
+  return lines;
+}
+
+void SeriesBuild::RecordCall(StageContext& ctx, const CallRecord& c) {
+  ctx.RecordCall({c.provider, c.model, c.attempt, c.http_status, c.usage.prompt_tokens, c.usage.completion_tokens, c.latency_s,
+                  c.cost, c.outcome});
 }
 
 Status SeriesBuild::WriteClips(StageContext& ctx, int n) {
@@ -807,12 +900,18 @@ Result<BuildPlan> PlanBuild(const fs::path& root, const BuildRequest& request) {
     auto means = ledger->StageMeans(kind);
     p.from_history = means.n > 0;
     p.seconds = means.n > 0 ? means.seconds : DefaultSeconds(kind);
-    if (p.calls > 0) {
+    if (p.calls > 0 && p.provider.rfind("chat ", 0) == 0) {
       auto calls = ledger->CallMeans(kind);
       auto [prompt, completion] = calls.n > 0 ? std::pair{calls.prompt_tokens, calls.completion_tokens} : DefaultTokens(kind);
       p.tokens = p.calls * (prompt + completion);
       p.cost = p.calls * (prompt * chat.price_input_per_mtok + completion * chat.price_output_per_mtok) / 1e6;
       if (means.n == 0) p.seconds = p.calls * (calls.n > 0 ? calls.seconds : 20.0);
+    } else if (p.calls > 0 && p.provider.rfind("images ", 0) == 0) {
+      p.cost = p.calls * settings.providers.images.price_per_image;
+      if (means.n == 0) p.seconds = p.calls * 15.0;
+    } else if (p.calls > 0 && p.provider.rfind("speech ", 0) == 0) {
+      p.cost = p.calls * 60.0 * settings.providers.speech.price_per_mchar / 1e6;  // about 60 characters a line
+      if (means.n == 0) p.seconds = p.calls * 1.5;
     }
     plan.cost += p.cost;
     plan.seconds += p.seconds;
@@ -829,8 +928,9 @@ Result<BuildPlan> PlanBuild(const fs::path& root, const BuildRequest& request) {
 Result<BuildSummary> BuildSeries(const fs::path& root, const BuildRequest& request) {
   if (!request.options.dry_run && !request.options.force) {
     RW_ASSIGN(Settings settings, LoadSettings(root));
-    bool paid = settings.writer == "llm" &&
-                (settings.providers.chat.price_input_per_mtok > 0 || settings.providers.chat.price_output_per_mtok > 0);
+    const auto& pr = settings.providers;
+    bool paid = (settings.writer == "llm" && (pr.chat.price_input_per_mtok > 0 || pr.chat.price_output_per_mtok > 0)) ||
+                (!pr.images.kind.empty() && pr.images.price_per_image > 0) || (!pr.speech.kind.empty() && pr.speech.price_per_mchar > 0);
     if (paid || !request.approve.empty()) {
       RW_ASSIGN(BuildPlan plan, PlanBuild(root, request));
       if (plan.needs_approval && request.approve != plan.id) {
