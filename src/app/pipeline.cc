@@ -95,6 +95,26 @@ const Location* LocationForScene(const Bible& bible, const std::string& scene, c
   return bible.FindLocation(fallback);
 }
 
+// Lip-sync data for one line, for lip-sync tools: its phonemes and mouth shapes in seconds from
+// the start of the line's WAV.
+std::string VisemeJson(const std::string& line, const std::vector<Phoneme>& phonemes) {
+  Json j = {{"line", line}, {"shapes", "Preston Blair: rest MBP FV WQ U O AI E L etc"}, {"visemes", Json::array()},
+            {"phonemes", Json::array()}};
+  for (const auto& v : Visemes(phonemes))
+    j["visemes"].push_back({{"t", std::round(v.start_s * 1000) / 1000}, {"viseme", v.viseme}});
+  for (const auto& p : phonemes) j["phonemes"].push_back({{"t", std::round(p.start_s * 1000) / 1000}, {"phoneme", p.name}});
+  return j.dump(1) + "\n";
+}
+
+// A character's voice moved by the beat's emotion: arousal quickens it (±10%) and lifts it,
+// valence lifts it a little more; a calm neutral beat (valence 0, arousal 0.5) leaves it as is.
+VoiceSpec EmotionalVoice(VoiceSpec voice, const Emotion& e) {
+  double arousal = std::clamp(e.arousal, 0.0, 1.0) - 0.5, valence = std::clamp(e.valence, -1.0, 1.0);
+  if (voice.rate > 0) voice.rate = static_cast<int>(std::lround(voice.rate * (1 + 0.2 * arousal)));
+  if (voice.pitch > 0) voice.pitch = std::clamp(static_cast<int>(std::lround(voice.pitch + 12 * arousal + 6 * valence)), 1, 100);
+  return voice;
+}
+
 std::string ChatProviderName(const ChatProviderSettings& chat) { return "chat " + chat.base_url + " " + chat.model; }
 
 std::string FormatSeconds(double s) {
@@ -374,7 +394,8 @@ Status SeriesBuild::Episode(int n, BuildSummary& summary) {
   }
   if (!Wanted("voice")) return {};
 
-  StageSpec voice = spec("voice", {"bible", ep + "/script"});
+  StageSpec voice = spec("voice", {"bible", ep + "/beats", ep + "/script"});
+  voice.version = 3;  // lines take their beat's emotion; lip-sync data beside each
   if (speech_) {
     voice.settings = {{"speech", Json::parse(CanonicalJson(settings_.providers.speech))}};
     voice.provider = "speech " + settings_.providers.speech.base_url + " " + settings_.providers.speech.model;
@@ -453,6 +474,9 @@ Status SeriesBuild::WriteVoice(StageContext& ctx, int n) {
   std::vector<ScriptUnit> units = ScriptUnits(script);
   int64_t total = std::count_if(units.begin(), units.end(), [](const ScriptUnit& u) { return u.kind == ScriptUnit::Kind::kDialogue; });
   Progress progress(EpisodeName(n) + " voice", total);
+  std::map<std::string, Emotion> emotion;  // by beat id: a heated beat speaks faster and higher
+  if (auto beats = Load<Beats>(root_, Ep(n, kBeatsFile)); beats.ok())
+    for (const auto& b : beats->beats) emotion[b.id] = b.emotion;
   VoiceTrack track;
   int index = 0;
   for (const auto& u : units) {
@@ -462,7 +486,9 @@ Status SeriesBuild::WriteVoice(StageContext& ctx, int n) {
     std::snprintf(id, sizeof id, "L%03d", ++index);
     std::string rel_wav = "voice/" + std::string(id) + ".wav";
     std::string rel = Ep(n, rel_wav);
-    std::string key = "voice/espeak/1:" + Sha256Hex(CanonicalJson(c->voice) + "\n" + u.text);
+    std::string visemes_rel = Ep(n, "voice/" + std::string(id) + ".visemes.json");
+    VoiceSpec spec = EmotionalVoice(c->voice, emotion.count(u.beat) ? emotion[u.beat] : Emotion{0, 0.5});
+    std::string key = "voice/espeak/1:" + Sha256Hex(CanonicalJson(spec) + "\n" + u.text);
     if (speech_) {
       const auto& sp = speech_->settings();
       key = "voice/" + sp.kind + "/1:" + Sha256Hex(sp.base_url + "\n" + sp.model + "\n" + speech_->VoiceFor(c->id) + "\n" + u.text);
@@ -480,15 +506,25 @@ Status SeriesBuild::WriteVoice(StageContext& ctx, int n) {
       RW_TRY(WriteFileAtomic(ctx.OutputPath(rel), *wav));
       RW_TRY(ctx.Remember(key, rel));
     } else if (!restored) {
-      auto pcm = SpeakLine(c->voice, u.text);
-      if (!pcm.ok()) {
-        Error e = pcm.error();
+      auto spoken = SpeakLineWithPhonemes(spec, u.text);
+      if (!spoken.ok()) {
+        Error e = spoken.error();
         e.where = script_path + ":" + std::to_string(u.line);
         e.message = "cannot voice this line: " + e.message;
         return e;
       }
-      RW_TRY(WriteWav(ctx.OutputPath(rel), *pcm));
+      RW_TRY(WriteWav(ctx.OutputPath(rel), spoken->pcm));
       RW_TRY(ctx.Remember(key, rel));
+      RW_TRY(ctx.Write(visemes_rel, VisemeJson(id, spoken->phonemes)));
+      RW_TRY(ctx.Remember(key + "/visemes", visemes_rel, false));
+    }
+    if (!speech_ && restored) {
+      RW_ASSIGN(bool have, ctx.Restore(key + "/visemes", visemes_rel, false));
+      if (!have) {  // a line voiced before lip-sync data was kept: speak it again for its phonemes
+        RW_ASSIGN(SpokenLine again, SpeakLineWithPhonemes(spec, u.text));
+        RW_TRY(ctx.Write(visemes_rel, VisemeJson(id, again.phonemes)));
+        RW_TRY(ctx.Remember(key + "/visemes", visemes_rel, false));
+      }
     }
     RW_ASSIGN(Pcm pcm, ReadWav(ctx.Abs(rel)));  // a person's recording, when they dropped one in
     VoiceLine line;

@@ -34,11 +34,26 @@ namespace {
 // peaks are in the thousands, its pauses are exact zeros or a few units of ringing.
 constexpr int kSilenceThreshold = 200;
 
-// Where the synth callback appends samples. Only ever set inside a synthesis child process.
-std::vector<int16_t>* g_sink = nullptr;
+// One phoneme event as a child sends it: when (ms into the utterance) and espeak's mnemonic.
+struct WirePhoneme {
+  int32_t ms = 0;
+  char name[8] = {};
+};
 
-int CollectSamples(short* wav, int count, espeak_EVENT* /*events*/) {
+// Where the synth callback appends samples and phonemes. Only ever set inside a synthesis child.
+std::vector<int16_t>* g_sink = nullptr;
+std::vector<WirePhoneme>* g_phonemes = nullptr;
+
+int CollectSamples(short* wav, int count, espeak_EVENT* events) {
   if (wav != nullptr && count > 0 && g_sink != nullptr) g_sink->insert(g_sink->end(), wav, wav + count);
+  for (espeak_EVENT* e = events; e != nullptr && e->type != espeakEVENT_LIST_TERMINATED; ++e) {
+    if (e->type != espeakEVENT_PHONEME || g_phonemes == nullptr) continue;
+    WirePhoneme p;
+    p.ms = e->audio_position;
+    std::memcpy(p.name, e->id.string, sizeof p.name);
+    p.name[sizeof p.name - 1] = 0;
+    g_phonemes->push_back(p);
+  }
   return 0;  // continue
 }
 
@@ -60,14 +75,11 @@ struct Engine {
 // Initializes espeak-ng once, in synchronous mode, and never synthesizes in this process after
 // that: every line is spoken in a fork of this pristine state (see SpeakInChild).
 Result<Engine> InitEspeak() {
-  espeak_ng_InitializePath(nullptr);
-  espeak_ng_ERROR_CONTEXT context = nullptr;
-  std::unique_ptr<espeak_ng_ERROR_CONTEXT, ErrorContextFree> context_guard(&context);
-  espeak_ng_STATUS status = espeak_ng_Initialize(&context);
-  if (status == ENS_OK) status = espeak_ng_InitializeOutput(ENOUTPUT_MODE_SYNCHRONOUS, 0, nullptr);
-  if (status != ENS_OK)
-    return Failed("espeak-ng failed to start: " + StatusMessage(status) +
-                  " (is espeak-ng-data installed? ESPEAK_DATA_PATH overrides its location)");
+  // espeak_Initialize rather than espeak_ng_Initialize: espeak-ng 1.51 turns phoneme events on
+  // (for lip-sync) only through its options.
+  int rate = espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, nullptr, espeakINITIALIZE_PHONEME_EVENTS);
+  if (rate <= 0)
+    return Failed("espeak-ng failed to start (is espeak-ng-data installed? ESPEAK_DATA_PATH overrides its location)");
   espeak_SetSynthCallback(CollectSamples);
   Engine engine;
   engine.sample_rate = espeak_ng_GetSampleRate();
@@ -94,6 +106,7 @@ constexpr char kListVoicesHint[] =
 struct ChildHeader {
   uint32_t failed_step = 0;  // 0 = ok, else one of the kStep* below
   uint32_t status = ENS_OK;  // espeak_ng_STATUS of that step
+  uint32_t phonemes = 0;     // WirePhonemes after the header, before the samples
 };
 constexpr uint32_t kStepVoice = 1;
 constexpr uint32_t kStepParameter = 2;
@@ -119,7 +132,9 @@ bool WriteAll(int fd, const void* data, size_t size) {
 [[noreturn]] void RunChild(int fd, const std::string& voice_name, const VoiceSpec& spec, const std::string& text) {
   std::srand(kChildRandSeed);
   std::vector<int16_t> samples;
+  std::vector<WirePhoneme> phonemes;
   g_sink = &samples;
+  g_phonemes = &phonemes;
   ChildHeader header;
   espeak_ng_STATUS status = espeak_ng_SetVoiceByName(voice_name.c_str());
   if (status != ENS_OK) header = {kStepVoice, static_cast<uint32_t>(status)};
@@ -142,8 +157,10 @@ bool WriteAll(int fd, const void* data, size_t size) {
         espeak_ng_Synthesize(text.c_str(), text.size() + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8, nullptr, nullptr);
     if (status != ENS_OK) header = {kStepSynthesize, static_cast<uint32_t>(status)};
   }
-  if (header.failed_step != 0) samples.clear();
-  bool ok = WriteAll(fd, &header, sizeof header) && WriteAll(fd, samples.data(), samples.size() * sizeof(int16_t));
+  if (header.failed_step != 0) samples.clear(), phonemes.clear();
+  header.phonemes = static_cast<uint32_t>(phonemes.size());
+  bool ok = WriteAll(fd, &header, sizeof header) && WriteAll(fd, phonemes.data(), phonemes.size() * sizeof(WirePhoneme)) &&
+            WriteAll(fd, samples.data(), samples.size() * sizeof(int16_t));
   _exit(ok ? 0 : static_cast<int>(kStepWrite));
 }
 
@@ -195,7 +212,7 @@ Result<std::string> ReadUntilEof(int fd, int timeout_ms) {
 // speaks itself; each line is spoken by a fork of that pristine state, which sends its samples
 // back through a pipe. The child touches nothing but espeak and the pipe and leaves with _exit.
 // Cost: one fork per line (milliseconds). Bonus: lines may be spoken in parallel.
-Result<std::vector<int16_t>> SpeakInChild(const VoiceSpec& spec, const std::string& text) {
+Result<std::vector<int16_t>> SpeakInChild(const VoiceSpec& spec, const std::string& text, std::vector<WirePhoneme>* phonemes) {
   std::string voice_name = EspeakVoiceName(spec, text);
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) return Failed("pipe: " + ErrnoText(errno));
@@ -230,8 +247,14 @@ Result<std::vector<int16_t>> SpeakInChild(const VoiceSpec& spec, const std::stri
   }
   if (header.failed_step == kStepParameter) return Failed("espeak-ng rejected a parameter: " + StatusMessage(status));
   if (header.failed_step != 0) return Failed("espeak-ng failed to speak \"" + text + "\": " + StatusMessage(status));
-  std::vector<int16_t> samples((bytes->size() - sizeof header) / sizeof(int16_t));
-  std::memcpy(samples.data(), bytes->data() + sizeof header, samples.size() * sizeof(int16_t));
+  size_t events = sizeof header + header.phonemes * sizeof(WirePhoneme);
+  if (bytes->size() < events) return Failed("espeak-ng sent a short reply while speaking \"" + text + "\"");
+  if (phonemes) {
+    phonemes->resize(header.phonemes);
+    if (header.phonemes > 0) std::memcpy(phonemes->data(), bytes->data() + sizeof header, header.phonemes * sizeof(WirePhoneme));
+  }
+  std::vector<int16_t> samples((bytes->size() - events) / sizeof(int16_t));
+  std::memcpy(samples.data(), bytes->data() + events, samples.size() * sizeof(int16_t));
   return samples;
 }
 
@@ -297,13 +320,14 @@ Result<std::vector<int16_t>> Resample(const std::vector<int16_t>& in, int in_rat
   return out;
 }
 
-// Keeps at most `keep` samples of silence before the first and after the last audible sample.
-void TrimSilence(std::vector<int16_t>& samples, size_t keep) {
+// Keeps at most `keep` samples of silence before the first and after the last audible sample;
+// returns how many samples came off the front.
+size_t TrimSilence(std::vector<int16_t>& samples, size_t keep) {
   auto loud = [](int16_t s) { return std::abs(static_cast<int>(s)) > kSilenceThreshold; };
   auto first = std::find_if(samples.begin(), samples.end(), loud);
   if (first == samples.end()) {
     samples.resize(std::min(samples.size(), 2 * keep));
-    return;
+    return 0;
   }
   auto last = std::find_if(samples.rbegin(), samples.rend(), loud);
   size_t begin = static_cast<size_t>(first - samples.begin());
@@ -312,6 +336,7 @@ void TrimSilence(std::vector<int16_t>& samples, size_t keep) {
   end = std::min(samples.size(), end + keep);
   samples = std::vector<int16_t>(samples.begin() + static_cast<std::ptrdiff_t>(begin),
                                  samples.begin() + static_cast<std::ptrdiff_t>(end));
+  return begin;
 }
 
 }  // namespace
@@ -324,19 +349,57 @@ std::string EspeakVoiceName(const VoiceSpec& spec, const std::string& text) {
   return name;
 }
 
-Result<Pcm> SpeakLine(const VoiceSpec& voice, const std::string& text) {
+Result<SpokenLine> SpeakLineWithPhonemes(const VoiceSpec& voice, const std::string& text) {
   if (Trim(text).empty()) return BadInput("", "nothing to speak: the line's text is empty");
   const Result<Engine>& engine = EspeakEngine();
   if (!engine.ok()) return engine.error();
   RW_TRY(CheckNames(voice, *engine));
-  RW_ASSIGN(std::vector<int16_t> native, SpeakInChild(voice, text));
+  std::vector<WirePhoneme> events;
+  RW_ASSIGN(std::vector<int16_t> native, SpeakInChild(voice, text, &events));
   RW_ASSIGN(std::vector<int16_t> samples, Resample(native, engine->sample_rate, kVoiceSampleRate));
-  TrimSilence(samples, static_cast<size_t>(kVoiceSampleRate) * kVoiceMaxEdgeSilenceMs / 1000);
-  Pcm pcm;
-  pcm.sample_rate = kVoiceSampleRate;
-  pcm.channels = 1;
-  pcm.samples = std::move(samples);
-  return pcm;
+  size_t cut = TrimSilence(samples, static_cast<size_t>(kVoiceSampleRate) * kVoiceMaxEdgeSilenceMs / 1000);
+  SpokenLine line;
+  line.pcm.sample_rate = kVoiceSampleRate;
+  line.pcm.channels = 1;
+  line.pcm.samples = std::move(samples);
+  double length = line.pcm.Seconds(), shift = static_cast<double>(cut) / kVoiceSampleRate;
+  for (const auto& e : events) {
+    double t = e.ms / 1000.0 - shift;
+    if (t > length) break;
+    line.phonemes.push_back({std::max(0.0, t), e.name});
+  }
+  return line;
+}
+
+Result<Pcm> SpeakLine(const VoiceSpec& voice, const std::string& text) {
+  RW_ASSIGN(SpokenLine line, SpeakLineWithPhonemes(voice, text));
+  return std::move(line.pcm);
+}
+
+std::string VisemeOf(const std::string& phoneme) {
+  if (phoneme.empty() || phoneme[0] == '_' || phoneme[0] == ' ') return "rest";
+  char c = phoneme[0];
+  switch (c) {
+    case 'm': case 'b': case 'p': return "MBP";
+    case 'f': case 'v': return "FV";
+    case 'w': return "WQ";
+    case 'u': case 'U': return "U";
+    case 'o': case 'O': return "O";
+    case 'a': case 'A': case '@': case 'V': case '3': case '&': return "AI";
+    case 'e': case 'E': case 'i': case 'I': case 'y': return "E";
+    case 'l': return "L";
+    default: return "etc";
+  }
+}
+
+std::vector<Viseme> Visemes(const std::vector<Phoneme>& phonemes) {
+  std::vector<Viseme> out;
+  for (const auto& p : phonemes) {
+    std::string v = VisemeOf(p.name);
+    if (!out.empty() && out.back().viseme == v) continue;  // a mouth shape held across phonemes
+    out.push_back({p.start_s, v, p.name});
+  }
+  return out;
 }
 
 }  // namespace rw

@@ -30,6 +30,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "base/result.h"
 #include "base/wav.h"
@@ -41,6 +42,28 @@ inline constexpr int kVoiceSampleRate = 48000;
 inline constexpr int kVoiceMaxEdgeSilenceMs = 60;
 
 Result<Pcm> SpeakLine(const VoiceSpec& voice, const std::string& text);
+
+// Lip-sync data: espeak-ng's phoneme events, on the same time axis as the trimmed samples.
+struct Phoneme {
+  double start_s = 0;
+  std::string name;  // espeak's mnemonic: "m", "aI", "@", "_:" (a pause)
+};
+struct SpokenLine {
+  Pcm pcm;
+  std::vector<Phoneme> phonemes;
+};
+Result<SpokenLine> SpeakLineWithPhonemes(const VoiceSpec& voice, const std::string& text);
+
+// Mouth shapes, in the Preston Blair set lip-sync tools use: rest, MBP (lips closed), FV
+// (lip on teeth), WQ and U (rounded), O, AI (open), E (wide), L, etc (the other consonants).
+struct Viseme {
+  double start_s = 0;
+  std::string viseme;
+  std::string phoneme;  // the first phoneme it stands for
+};
+std::string VisemeOf(const std::string& phoneme);
+// One viseme per change of mouth shape.
+std::vector<Viseme> Visemes(const std::vector<Phoneme>& phonemes);
 
 // The espeak-ng voice name SpeakLine uses for `text`: "voice" or "voice+variant", with the cmn
 // substitution above. For logs and the ledger.

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include <cmath>
 #include <thread>
 
@@ -136,6 +138,47 @@ TEST(Voice, EmptyTextIsBadInput) {
   auto blank = SpeakLine(Spec("en-us", "", 50), "  \n ");
   ASSERT_FALSE(blank.ok());
   EXPECT_EQ(blank.error().code, ErrorCode::kBadInput);
+}
+
+}  // namespace
+}  // namespace rw
+
+namespace rw {
+namespace {
+
+TEST(Visemes, EspeakPhonemeEventsGiveMouthShapesOnTheTrimmedTimeAxis) {
+  VoiceSpec v;
+  v.voice = "en-us";
+  v.pitch = 50;
+  v.rate = 165;
+  auto line = SpeakLineWithPhonemes(v, "Mama, we owe him money.");
+  ASSERT_TRUE(line.ok()) << line.error().ToString();
+  ASSERT_GT(line->phonemes.size(), 8u);
+  double length = line->pcm.Seconds(), last = -1;
+  for (const auto& p : line->phonemes) {
+    EXPECT_GE(p.start_s, last);
+    EXPECT_LE(p.start_s, length);
+    last = p.start_s;
+  }
+  auto visemes = Visemes(line->phonemes);
+  std::set<std::string> shapes;
+  for (const auto& v : visemes) shapes.insert(v.viseme);
+  EXPECT_TRUE(shapes.count("MBP")) << ::testing::PrintToString(shapes);  // the m of "Mama" and "money"
+  EXPECT_TRUE(shapes.count("AI") || shapes.count("O")) << ::testing::PrintToString(shapes);
+  for (size_t i = 1; i < visemes.size(); ++i) EXPECT_NE(visemes[i].viseme, visemes[i - 1].viseme);
+  // The same samples as SpeakLine: lip-sync costs the voice nothing.
+  auto plain = SpeakLine(v, "Mama, we owe him money.");
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(plain->samples, line->pcm.samples);
+}
+
+TEST(Visemes, MapPhonemesToShapes) {
+  EXPECT_EQ(VisemeOf("m"), "MBP");
+  EXPECT_EQ(VisemeOf("f"), "FV");
+  EXPECT_EQ(VisemeOf("aI"), "AI");
+  EXPECT_EQ(VisemeOf("u:"), "U");
+  EXPECT_EQ(VisemeOf("_:"), "rest");
+  EXPECT_EQ(VisemeOf("s"), "etc");
 }
 
 }  // namespace

@@ -44,24 +44,24 @@ Status StageContext::Write(const std::string& rel, std::string_view bytes) {
   return WriteFileAtomic(OutputPath(rel), bytes);
 }
 
-Result<bool> StageContext::Restore(const std::string& item_key, const std::string& rel) {
+Result<bool> StageContext::Restore(const std::string& item_key, const std::string& rel, bool counts) {
   auto hash = builder_.ledger().GetMemo(item_key);
   if (!hash || !builder_.store().Has(*hash)) return false;
   fs::path dest = OutputPath(rel);
   // Already in place (the common case on a rebuild after a small edit): nothing to copy.
   if (!IsProtected(rel) && builder_.HashOf(rel) == *hash) {
-    ++items_reused;
+    items_reused += counts;
     return true;
   }
   RW_TRY(builder_.store().CopyTo(*hash, dest));
-  ++items_reused;
+  items_reused += counts;
   return true;
 }
 
-Status StageContext::Remember(const std::string& item_key, const std::string& rel) {
+Status StageContext::Remember(const std::string& item_key, const std::string& rel, bool counts) {
   fs::path written = IsProtected(rel) ? Abs(Builder::VariantPath(rel)) : Abs(rel);
   RW_ASSIGN(std::string hash, builder_.store().PutFile(written));
-  ++items_made;
+  items_made += counts;
   return builder_.ledger().PutMemo(item_key, hash);
 }
 

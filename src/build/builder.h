@@ -82,8 +82,9 @@ class StageContext {
   Status Write(const std::string& rel, std::string_view bytes);
   // Per-item cache. Restore copies the result made for `item_key` before into OutputPath(rel)
   // and returns true; Remember stores what was just written to rel under `item_key`.
-  Result<bool> Restore(const std::string& item_key, const std::string& rel);
-  Status Remember(const std::string& item_key, const std::string& rel);
+  // `counts` false: a by-product of an item (its lip-sync data), not an item of its own.
+  Result<bool> Restore(const std::string& item_key, const std::string& rel, bool counts = true);
+  Status Remember(const std::string& item_key, const std::string& rel, bool counts = true);
   // Records a request made to a model server; kept in the ledger even if the stage fails.
   void RecordCall(ModelCall call) { calls_.push_back(std::move(call)); }
 
