@@ -119,11 +119,33 @@ struct MusicSettings {
   }
 };
 
+// A video server for the clips stage (kind empty: built-in motion over the frame).
+//   comfyui  an image-to-video API-format workflow file (relative to the series folder) whose
+//            inputs are marked "{{first_frame}}", optionally "{{last_frame}}", "{{frames}}",
+//            "{{fps}}", "{{seed}}", "{{prompt}}", "{{negative}}", "{{width}}", "{{height}}"
+struct VideoProviderSettings {
+  std::string kind;
+  std::string base_url;
+  std::string workflow;
+  std::string api_key_env;
+  std::string negative_prompt = "blurry, distorted, flicker, watermark";
+  double timeout_s = 900;
+  int max_retries = 2;
+  int concurrency = 1;
+  double price_per_clip = 0;
+  template <class V> void Fields(V& v) {
+    v("kind", kind); v("base_url", base_url); v("workflow", workflow); v("api_key_env", api_key_env);
+    v("negative_prompt", negative_prompt); v("timeout_s", timeout_s); v("max_retries", max_retries);
+    v("concurrency", concurrency); v("price_per_clip", price_per_clip);
+  }
+};
+
 struct ProviderSettings {
   ChatProviderSettings chat;
   ImageProviderSettings images;
   SpeechProviderSettings speech;
-  template <class V> void Fields(V& v) { v("chat", chat); v("images", images); v("speech", speech); }
+  VideoProviderSettings video;
+  template <class V> void Fields(V& v) { v("chat", chat); v("images", images); v("speech", speech); v("video", video); }
 };
 
 struct Settings {
