@@ -198,7 +198,11 @@ int main(int argc, char** argv) {
   std::string build_dir;
   rw::BuildRequest request;
   cmd_build->add_option("folder", build_dir, "The series folder")->required();
-  cmd_build->add_option("--preset", request.preset, "Render preset (master 1080x1920, preview 540x960); default: the series' setting");
+  cmd_build->add_option("--preset", request.preset, "Render preset: " + [] {
+    std::string s;
+    for (const auto& p : rw::PresetNames()) s += (s.empty() ? "" : ", ") + p;
+    return s;
+  }() + "; default: the series' setting");
   std::string until_help = "Stop after this stage, e.g. `--until beats` to edit beats.yaml before the script is written. Stages:";
   for (const auto& k : rw::StageKinds()) until_help += " " + k;
   cmd_build->add_option("--until", request.until, until_help);

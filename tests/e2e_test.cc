@@ -124,6 +124,12 @@ TEST_F(E2E, OneEpisodeAtPreviewRendersAPlayableMp4) {
   std::smatch title;
   ASSERT_TRUE(std::regex_search(*bible, title, std::regex("\ntitle: ([^\n]+)\n")));
   EXPECT_EQ(tags.value("title", ""), title[1].str() + " ep001");
+  // The implicit AI-content label (GB 45438-2025 Appendix E): an mdta key AIGC holding JSON.
+  ASSERT_TRUE(tags.contains("AIGC")) << tags;
+  auto aigc = nlohmann::json::parse(tags["AIGC"].get<std::string>());
+  EXPECT_EQ(aigc["AIGC"]["Label"], "1");
+  EXPECT_EQ(aigc["AIGC"]["ContentProducer"], "reelwright");
+  EXPECT_EQ(aigc["AIGC"]["ProduceID"].get<std::string>().size(), 32u);
 
   auto timeline = nlohmann::json::parse(*ReadFile(ep / "timeline.json"));
   double timeline_s = timeline["frames"].get<double>() / timeline["fps"].get<double>();

@@ -461,7 +461,8 @@ Status SeriesBuild::Episode(int n, BuildSummary& summary) {
                      {"audio_bitrate", preset_.audio_bitrate},
                      {"x264_preset", preset_.x264_preset},
                      {"credits", credits},
-                     {"music", Json::parse(CanonicalJson(settings_.music))}};
+                     {"music", Json::parse(CanonicalJson(settings_.music))},
+                     {"aigc", Json::parse(CanonicalJson(settings_.aigc))}};
   render.run = [this, n, credits](StageContext& ctx) { return WriteRender(ctx, n, credits); };
   return Stage(render, summary);
 }
@@ -750,6 +751,14 @@ Status SeriesBuild::WriteRender(StageContext& ctx, int n, const std::string& cre
                       {"comment", "Written with Reelwright. Authorship: " + credits},
                       {"authorship", credits}};
   if (settings_.music.enabled) options.music_wav = root_ / Ep(n, "music/score.wav");
+  options.label = {settings_.aigc.label, settings_.aigc.position, settings_.aigc.seconds};
+  // The implicit label (GB 45438-2025 Appendix E), as an mdta key "AIGC": a content id from what
+  // the episode is made of, so the same episode keeps its id.
+  std::string content = Sha256Hex(builder_.HashOf(Ep(n, kTimelineFile)) + "|" + preset_.name + "|" + credits);
+  Json aigc = {{"AIGC", {{"Label", "1"}, {"ContentProducer", settings_.aigc.producer}, {"ProduceID", content.substr(0, 32)},
+                         {"ReservedCode1", content.substr(32)}, {"ContentPropagator", settings_.aigc.producer},
+                         {"PropagateID", content.substr(0, 32)}, {"ReservedCode2", ""}}}};
+  options.metadata.push_back({"AIGC", aigc.dump()});
   options.mix.music_db = settings_.music.music_db;
   options.mix.duck_db = settings_.music.duck_db;
   options.mix.target_lufs = settings_.music.target_lufs;

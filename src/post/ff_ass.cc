@@ -85,8 +85,11 @@ bool IsBlank(const std::string& text) {
 }  // namespace
 
 Result<std::unique_ptr<AssBurner>> AssBurner::Open(const std::filesystem::path& ass_file, int width, int height) {
-  const std::string where = ass_file.string();
   RW_ASSIGN(std::string text, ReadFile(ass_file));
+  return FromScript(text, width, height, ass_file.string());
+}
+
+Result<std::unique_ptr<AssBurner>> AssBurner::FromScript(const std::string& text, int width, int height, const std::string& where) {
   std::unique_ptr<AssBurner> b(new AssBurner());
   if (IsBlank(text)) return b;
 
@@ -98,7 +101,8 @@ Result<std::unique_ptr<AssBurner>> AssBurner::Open(const std::filesystem::path& 
   ass_set_frame_size(b->renderer_.get(), width, height);
   ass_set_storage_size(b->renderer_.get(), width, height);
   ass_set_fonts(b->renderer_.get(), nullptr, "Noto Sans CJK SC", ASS_FONTPROVIDER_AUTODETECT, nullptr, 1);
-  b->track_.reset(ass_read_memory(b->library_.get(), text.data(), text.size(), nullptr));
+  std::string copy = text;  // ass_read_memory takes a mutable buffer
+  b->track_.reset(ass_read_memory(b->library_.get(), copy.data(), copy.size(), nullptr));
   if (!b->track_) return BadInput(where, "libass cannot read this subtitle file (is it ASS/SSA?)");
   return b;
 }

@@ -22,6 +22,8 @@ class AssBurner {
   // Loads `ass_file` and prepares a renderer for width×height frames. An empty file has no
   // events and yields a burner that draws nothing.
   static Result<std::unique_ptr<AssBurner>> Open(const std::filesystem::path& ass_file, int width, int height);
+  // The same from an ASS script in memory; `where` names it in errors.
+  static Result<std::unique_ptr<AssBurner>> FromScript(const std::string& text, int width, int height, const std::string& where);
 
   // Blends the subtitles visible at `ms` onto `frame` (yuv420p, width×height, writable).
   void Burn(AVFrame* frame, int64_t ms);

@@ -20,7 +20,22 @@ TEST(PresetsTest, MasterAndPreview) {
   EXPECT_EQ(preview->height, 960);
   EXPECT_EQ(preview->video_bitrate, 2'000'000);
   EXPECT_EQ(preview->max_bitrate, 3'000'000);
-  EXPECT_EQ(PresetNames(), (std::vector<std::string>{"master", "preview"}));
+  EXPECT_EQ(PresetNames(), (std::vector<std::string>{"master", "preview", "douyin", "kuaishou", "tiktok", "shorts", "reelshort"}));
+}
+
+TEST(PresetsTest, PlatformsAsTheyPublishThem) {
+  for (const auto& name : PresetNames()) {
+    auto p = FindPreset(name);
+    ASSERT_TRUE(p.ok());
+    EXPECT_EQ(p->width * 16, p->height * 9) << name;  // vertical 9:16
+    EXPECT_GE(p->width, 540) << name;
+    EXPECT_LE(p->video_bitrate, p->max_bitrate) << name;
+  }
+  EXPECT_EQ(FindPreset("douyin")->max_bytes, 128LL * 1024 * 1024);
+  EXPECT_EQ(FindPreset("tiktok")->max_bytes, 500LL * 1024 * 1024);
+  EXPECT_DOUBLE_EQ(FindPreset("shorts")->gop_seconds, 0.5);  // half the frame rate
+  EXPECT_EQ(FindPreset("shorts")->audio_bitrate, 384'000);
+  EXPECT_EQ(FindPreset("reelshort")->width, 1080);
 }
 
 TEST(PresetsTest, UnknownNameListsTheKnownOnes) {

@@ -46,11 +46,23 @@ struct RenderStats {
   MixStats mix;       // the audio's loudness before AAC
 };
 
+// The visible AI-content label (GB 45438-2025 §5.4; EU AI Act Art. 50): text at least 5% of the
+// frame's short side high, on the opening frames for `seconds` (0: the whole episode).
+struct AigcLabel {
+  std::string text;  // empty: none
+  std::string position = "top-left";  // top-left, top-right, bottom-left, bottom-right
+  double seconds = 2;
+};
+
 struct RenderOptions {
   std::vector<std::pair<std::string, std::string>> metadata;  // MP4 tags (comment, and any key as mdta items)
   std::filesystem::path music_wav;                            // the score under the dialogue; empty: none
   MixSettings mix;
+  AigcLabel label;
 };
+
+// The ASS script that draws `label` on a width×height frame, for an episode `seconds` long.
+std::string AigcLabelScript(const AigcLabel& label, int width, int height, double seconds);
 
 Result<RenderStats> RenderEpisode(const Timeline& timeline, const std::filesystem::path& episode_dir,
                                   const std::filesystem::path& ass_path, const RenderPreset& preset,

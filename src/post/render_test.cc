@@ -309,3 +309,47 @@ TEST_F(RenderTest, DISABLED_SpeedOfThirtySecondsAtMasterAndPreview) {
 
 }  // namespace
 }  // namespace rw
+
+namespace rw {
+namespace {
+
+class LabelTest : public RenderTest {};
+
+// The explicit AIGC label: in the top-left corner for the first 2 s, then gone; at least 5% of
+// the short side high (the standard's floor), as the ASS style says.
+TEST_F(LabelTest, TheAiLabelShowsForTheFirstTwoSecondsAndIsTallEnough) {
+  Timeline timeline = TinyEpisode();
+  auto preset = FindPreset("preview");
+  ASSERT_TRUE(preset.ok());
+  const fs::path plain = dir_ / "plain.mp4", labelled = dir_ / "labelled.mp4";
+  ASSERT_TRUE(RenderEpisode(timeline, dir_, {}, *preset, plain, nullptr).ok());
+  RenderOptions options;
+  options.label.text = "AI生成 / AI-generated";
+  auto stats = RenderEpisode(timeline, dir_, {}, *preset, labelled, nullptr, options);
+  ASSERT_TRUE(stats.ok()) << stats.error().ToString();
+  auto a = ff::testing::LumaFrames(plain, {15, 90}), b = ff::testing::LumaFrames(labelled, {15, 90});
+  // Rows 0–100 and columns 0–400 of 540×960 hold the label.
+  EXPECT_GT(ff::testing::MeanAbsDiff(a[15], b[15], 540, 0, 100, 0, 400), 10.0);
+  EXPECT_LT(ff::testing::MeanAbsDiff(a[90], b[90], 540, 0, 100, 0, 400), 1.0);  // 3 s: gone
+
+  std::string script = AigcLabelScript(options.label, 540, 960, 4);
+  EXPECT_NE(script.find("Style: Label,Noto Sans CJK SC,32,"), std::string::npos) << script;  // 6% of 540 ≥ 5% (27)
+  EXPECT_NE(script.find("Dialogue: 0,0:00:00.00,0:00:02.00,Label"), std::string::npos) << script;
+  options.label.seconds = 0;
+  EXPECT_NE(AigcLabelScript(options.label, 540, 960, 4).find("0:00:04.00,Label"), std::string::npos);  // throughout
+}
+
+TEST_F(LabelTest, ARenderOverThePlatformsLimitFailsAndWritesNothing) {
+  Timeline timeline = TinyEpisode();
+  auto preset = FindPreset("douyin");
+  ASSERT_TRUE(preset.ok());
+  preset->max_bytes = 1000;  // any real render is bigger
+  const fs::path out = dir_ / "over.mp4";
+  auto stats = RenderEpisode(timeline, dir_, {}, *preset, out, nullptr);
+  ASSERT_FALSE(stats.ok());
+  EXPECT_NE(stats.error().message.find("over the 0 MB limit of Douyin"), std::string::npos) << stats.error().message;
+  EXPECT_FALSE(fs::exists(out));
+}
+
+}  // namespace
+}  // namespace rw

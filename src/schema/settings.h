@@ -106,6 +106,17 @@ struct SpeechProviderSettings {
   }
 };
 
+// AI-content labels (China: GB 45438-2025 from 2025-09-01; EU AI Act Art. 50 from 2026-08).
+struct AigcSettings {
+  std::string label = "AI生成 / AI-generated";  // the visible mark; empty: none (the metadata stays)
+  std::string position = "top-left";           // top-left, top-right, bottom-left, bottom-right
+  double seconds = 2;                          // on screen from the start; 0: throughout
+  std::string producer = "reelwright";         // ContentProducer in the AIGC metadata: your provider code
+  template <class V> void Fields(V& v) {
+    v("label", label); v("position", position); v("seconds", seconds); v("producer", producer);
+  }
+};
+
 // The score and the mix (built-in: FluidSynth and a General MIDI soundfont; libebur128).
 struct MusicSettings {
   bool enabled = true;
@@ -165,12 +176,13 @@ struct Settings {
   FormatSettings format;
   RhythmSettings rhythm;
   MusicSettings music;
+  AigcSettings aigc;
   ProviderSettings providers;
 
   template <class V> void Fields(V& v) {
     v.Required("title", title); v.Required("idea", idea); v.Required("genre", genre); v.Required("lang", lang);
     v.Required("episodes", episodes); v("seed", seed); v("preset", preset); v("writer", writer);
-    v("paywall_episode", paywall_episode); v("budget", budget); v("format", format); v("rhythm", rhythm); v("music", music); v("providers", providers);
+    v("paywall_episode", paywall_episode); v("budget", budget); v("format", format); v("rhythm", rhythm); v("music", music); v("aigc", aigc); v("providers", providers);
   }
   Status Validate(const YamlDoc& doc) const;
 };

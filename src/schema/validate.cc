@@ -26,6 +26,11 @@ Status Settings::Validate(const YamlDoc& doc) const {
     return BadInput(doc.At(doc.root["writer"]), "writer is 'llm' but providers.chat.base_url is empty; set the server's URL, e.g. http://127.0.0.1:8080/v1");
   if (paywall_episode < 5 || paywall_episode > 20)
     return BadInput(doc.At(doc.root["paywall_episode"]), "paywall_episode must be between 5 and 20, got " + std::to_string(paywall_episode));
+  if (aigc.position != "top-left" && aigc.position != "top-right" && aigc.position != "bottom-left" && aigc.position != "bottom-right")
+    return BadInput(doc.At(doc.root["aigc"]), "aigc.position must be top-left, top-right, bottom-left or bottom-right, got '" + aigc.position + "'");
+  for (char c : aigc.producer)
+    if (c == ' ' || c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x21 || static_cast<unsigned char>(c) > 0x7e)
+      return BadInput(doc.At(doc.root["aigc"]), "aigc.producer is a code: printable ASCII with no space, quote or backslash (GB 45438 Appendix E)");
   if (budget < 0) return BadInput(doc.At(doc.root["budget"]), "budget must be 0 or more (currency units a build may spend)");
   if (providers.chat.price_input_per_mtok < 0 || providers.chat.price_output_per_mtok < 0)
     return BadInput(doc.At(doc.root["providers"]), "providers.chat prices must be 0 or more");
