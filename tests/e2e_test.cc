@@ -157,6 +157,7 @@ TEST_F(E2E, OneEpisodeAtPreviewRendersAPlayableMp4) {
   EXPECT_LE(std::stod(peak[1]), -1.0);
   EXPECT_TRUE(fs::exists(ep / "music/score.mid"));
   EXPECT_TRUE(fs::exists(ep / "music/score.wav"));
+  for (const char* stem : {"mix.wav", "stems/dialogue.wav", "stems/music.wav"}) EXPECT_TRUE(fs::exists(ep / stem)) << stem;
 
   // +faststart: the moov box comes before mdat.
   std::string head = ReadFile(mp4)->substr(0, 1 << 16);

@@ -53,6 +53,7 @@ const char kBeatsFile[] = "beats.yaml";
 const char kShotsFile[] = "shots.yaml";
 const char kVoiceFile[] = "voice/lines.yaml";
 const char kTimelineFile[] = "timeline.json";
+const char kMixFile[] = "mix.wav";
 
 std::string Ep(int n, const std::string& file) { return EpisodeDir(n) + "/" + file; }
 
@@ -424,7 +425,7 @@ Status SeriesBuild::Episode(int n, BuildSummary& summary) {
   if (!Wanted("frames")) return {};
 
   if (!Wanted("score")) return {};
-  StageSpec score = spec("score", {ep + "/beats", ep + "/shots", ep + "/timeline"});
+  StageSpec score = spec("score", {ep + "/beats", ep + "/shots", ep + "/timeline", ep + "/voice"});
   score.settings = {{"music", Json::parse(CanonicalJson(settings_.music))}, {"seed", settings_.seed}};
   score.run = [this, n](StageContext& ctx) { return WriteScore(ctx, n); };
   RW_TRY(Stage(score, summary));
@@ -712,30 +713,51 @@ Status SeriesBuild::WriteSubtitles(StageContext& ctx, int n) {
   return ctx.Write(Ep(n, base + ".ass"), WriteAss(tl.cues, style, settings_.title + " " + EpisodeName(n)));
 }
 
+// The score (when music is on) and the mix: the episode's finished sound, its loudness, and the
+// dialogue and music stems for an editor.
 Status SeriesBuild::WriteScore(StageContext& ctx, int n) {
-  if (!settings_.music.enabled) return {};  // no files: the render has no score
-  RW_ASSIGN(Beats beats, Load<Beats>(root_, Ep(n, kBeatsFile)));
-  RW_ASSIGN(Shots shots, Load<Shots>(root_, Ep(n, kShotsFile)));
   RW_ASSIGN(Timeline tl, LoadTimeline(root_, n));
-  RW_ASSIGN(fs::path soundfont, FindSoundfont(settings_.music.soundfont));
-  // Each beat plays from its first shot to its last.
-  std::vector<ScoreBeat> spans;
-  for (const auto& b : beats.beats) {
-    ScoreBeat span{&b, -1, 0};
-    for (const auto& s : shots.shots)
-      if (s.beat == b.id) {
-        span.start_s = span.start_s < 0 ? s.start_s : std::min(span.start_s, s.start_s);
-        span.end_s = std::max(span.end_s, s.start_s + s.duration_s);
-      }
-    if (span.start_s >= 0) spans.push_back(span);
+  std::string music_rel;
+  if (settings_.music.enabled) {
+    RW_ASSIGN(Beats beats, Load<Beats>(root_, Ep(n, kBeatsFile)));
+    RW_ASSIGN(Shots shots, Load<Shots>(root_, Ep(n, kShotsFile)));
+    RW_ASSIGN(fs::path soundfont, FindSoundfont(settings_.music.soundfont));
+    // Each beat plays from its first shot to its last.
+    std::vector<ScoreBeat> spans;
+    for (const auto& b : beats.beats) {
+      ScoreBeat span{&b, -1, 0};
+      for (const auto& s : shots.shots)
+        if (s.beat == b.id) {
+          span.start_s = span.start_s < 0 ? s.start_s : std::min(span.start_s, s.start_s);
+          span.end_s = std::max(span.end_s, s.start_s + s.duration_s);
+        }
+      if (span.start_s >= 0) spans.push_back(span);
+    }
+    Score score = ComposeScore(spans, tl.Seconds(), static_cast<uint64_t>(settings_.seed) * 1000 + static_cast<uint64_t>(n));
+    RW_TRY(ctx.Write(Ep(n, "music/score.mid"), WriteMidi(score)));
+    RW_ASSIGN(Pcm pcm, RenderScore(score, soundfont, kMixSampleRate));
+    music_rel = Ep(n, "music/score.wav");
+    RW_TRY(WriteWav(ctx.OutputPath(music_rel), pcm));
+    char line[128];
+    std::snprintf(line, sizeof line, "  %s score: %d bpm, %zu notes, %d stings", EpisodeName(n).c_str(), score.tempo_bpm,
+                  score.notes.size(), score.stings);
+    Say(line);
   }
-  Score score = ComposeScore(spans, tl.Seconds(), static_cast<uint64_t>(settings_.seed) * 1000 + static_cast<uint64_t>(n));
-  RW_TRY(ctx.Write(Ep(n, "music/score.mid"), WriteMidi(score)));
-  RW_ASSIGN(Pcm pcm, RenderScore(score, soundfont, kMixSampleRate));
-  RW_TRY(WriteWav(ctx.OutputPath(Ep(n, "music/score.wav")), pcm));
+  MixSettings mix_settings;
+  mix_settings.music_db = settings_.music.music_db;
+  mix_settings.duck_db = settings_.music.duck_db;
+  mix_settings.target_lufs = settings_.music.target_lufs;
+  int64_t total = tl.fps > 0 ? tl.frames * kMixSampleRate / tl.fps : 0;
+  MixStats stats;
+  MixStems stems;
+  RW_ASSIGN(std::vector<float> mix, MixEpisode(tl, root_ / EpisodeDir(n), music_rel.empty() ? fs::path() : root_ / music_rel,
+                                               mix_settings, total, &stats, &stems));
+  RW_TRY(WriteWav(ctx.OutputPath(Ep(n, kMixFile)), ToPcm(mix, 2, kMixSampleRate)));
+  RW_TRY(WriteWav(ctx.OutputPath(Ep(n, "stems/dialogue.wav")), ToPcm(stems.dialogue, 2, kMixSampleRate)));
+  if (!stems.music.empty()) RW_TRY(WriteWav(ctx.OutputPath(Ep(n, "stems/music.wav")), ToPcm(stems.music, 2, kMixSampleRate)));
   char line[128];
-  std::snprintf(line, sizeof line, "  %s score: %d bpm, %zu notes, %d stings", EpisodeName(n).c_str(), score.tempo_bpm,
-                score.notes.size(), score.stings);
+  std::snprintf(line, sizeof line, "  %s mix: %.1f LUFS, true peak %.1f dBTP%s", EpisodeName(n).c_str(), stats.integrated_lufs,
+                stats.true_peak_dbtp, stats.music ? ", with the score" : "");
   Say(line);
   return {};
 }
@@ -750,7 +772,7 @@ Status SeriesBuild::WriteRender(StageContext& ctx, int n, const std::string& cre
   options.metadata = {{"title", title + " " + EpisodeName(n)},
                       {"comment", "Written with Reelwright. Authorship: " + credits},
                       {"authorship", credits}};
-  if (settings_.music.enabled) options.music_wav = root_ / Ep(n, "music/score.wav");
+  options.mix_wav = root_ / Ep(n, kMixFile);
   options.label = {settings_.aigc.label, settings_.aigc.position, settings_.aigc.seconds};
   // The implicit label (GB 45438-2025 Appendix E), as an mdta key "AIGC": a content id from what
   // the episode is made of, so the same episode keeps its id.
@@ -759,15 +781,11 @@ Status SeriesBuild::WriteRender(StageContext& ctx, int n, const std::string& cre
                          {"ReservedCode1", content.substr(32)}, {"ContentPropagator", settings_.aigc.producer},
                          {"PropagateID", content.substr(0, 32)}, {"ReservedCode2", ""}}}};
   options.metadata.push_back({"AIGC", aigc.dump()});
-  options.mix.music_db = settings_.music.music_db;
-  options.mix.duck_db = settings_.music.duck_db;
-  options.mix.target_lufs = settings_.music.target_lufs;
   RW_ASSIGN(RenderStats stats, RenderEpisode(tl, root_ / EpisodeDir(n), ass, preset_, ctx.OutputPath(Ep(n, VideoName(n))), &progress, options));
   progress.Finish();
   char line[256];
-  std::snprintf(line, sizeof line, "  %s render: %lld frames in %.1fs (%.1f fps), %.1f MB; audio %.1f LUFS, %.1f dBTP%s",
-                EpisodeName(n).c_str(), static_cast<long long>(stats.frames), stats.wall_seconds, stats.fps, stats.bytes / 1e6,
-                stats.mix.integrated_lufs, stats.mix.true_peak_dbtp, stats.mix.music ? ", with the score" : "");
+  std::snprintf(line, sizeof line, "  %s render: %lld frames in %.1fs (%.1f fps), %.1f MB", EpisodeName(n).c_str(),
+                static_cast<long long>(stats.frames), stats.wall_seconds, stats.fps, stats.bytes / 1e6);
   Say(line);
   return {};
 }

@@ -153,10 +153,11 @@ Result<std::pair<double, double>> MeasureLoudness(const std::vector<float>& inte
 
 Result<std::vector<float>> MixEpisode(const Timeline& timeline, const std::filesystem::path& episode_dir,
                                       const std::filesystem::path& music_wav, const MixSettings& settings,
-                                      int64_t total_samples, MixStats* stats) {
+                                      int64_t total_samples, MixStats* stats, MixStems* stems) {
   MixStats local;
   MixStats& out = stats ? *stats : local;
   std::vector<float> mix(static_cast<size_t>(std::max<int64_t>(0, total_samples)) * 2, 0.0f);
+  std::vector<float> music_bus;  // kept apart when stems are wanted
 
   // Dialogue: each line at the same loudness; where it plays, the score makes room.
   DialogueMix dialogue;
@@ -195,10 +196,23 @@ Result<std::vector<float>> MixEpisode(const Timeline& timeline, const std::files
       double want = speaking[static_cast<size_t>(at)] ? ducked : level;
       gain += std::clamp(want - gain, -step, step);
       const int16_t* src = samples.data() + at * music.channels;
-      mix[static_cast<size_t>(at) * 2] += static_cast<float>(src[0] / 32768.0 * gain);
-      mix[static_cast<size_t>(at) * 2 + 1] += static_cast<float>(src[music.channels - 1] / 32768.0 * gain);
+      if (stems && music_bus.empty()) music_bus.assign(mix.size(), 0.0f);
+      float left = static_cast<float>(src[0] / 32768.0 * gain), right = static_cast<float>(src[music.channels - 1] / 32768.0 * gain);
+      mix[static_cast<size_t>(at) * 2] += left;
+      mix[static_cast<size_t>(at) * 2 + 1] += right;
+      if (stems) {
+        music_bus[static_cast<size_t>(at) * 2] = left;
+        music_bus[static_cast<size_t>(at) * 2 + 1] = right;
+      }
     }
     out.music = true;
+  }
+  if (stems) {
+    // The dialogue bus is the mix less the music, before any gain.
+    stems->dialogue = mix;
+    if (!music_bus.empty())
+      for (size_t i = 0; i < mix.size(); ++i) stems->dialogue[i] -= music_bus[i];
+    stems->music = std::move(music_bus);
   }
 
   // Delivery loudness: bring the whole to the target, then hold the true peak under the ceiling;
@@ -221,7 +235,30 @@ Result<std::vector<float>> MixEpisode(const Timeline& timeline, const std::files
   }
   out.integrated_lufs = measured.first;
   out.true_peak_dbtp = measured.second;
+  if (stems) {
+    Scale(stems->dialogue, DbToGain(out.gain_db));
+    Scale(stems->music, DbToGain(out.gain_db));
+  }
   return mix;
+}
+
+Pcm ToPcm(const std::vector<float>& interleaved, int channels, int sample_rate) {
+  Pcm pcm;
+  pcm.sample_rate = sample_rate;
+  pcm.channels = channels;
+  pcm.samples.reserve(interleaved.size());
+  for (float s : interleaved) pcm.samples.push_back(static_cast<int16_t>(std::lround(std::clamp(s, -1.0f, 1.0f) * 32767)));
+  return pcm;
+}
+
+Result<std::vector<float>> ReadMixWav(const std::filesystem::path& wav, int64_t total_samples) {
+  RW_ASSIGN(Pcm pcm, ReadWav(wav));
+  if (pcm.sample_rate != kSampleRate || pcm.channels != 2)
+    return Failed("the episode's mix must be 48 kHz stereo; build again to remake it", wav.string());
+  std::vector<float> out(static_cast<size_t>(std::max<int64_t>(0, total_samples)) * 2, 0.0f);
+  size_t n = std::min(out.size(), pcm.samples.size());
+  for (size_t i = 0; i < n; ++i) out[i] = pcm.samples[i] / 32768.0f;
+  return out;
 }
 
 }  // namespace rw

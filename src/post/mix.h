@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "base/wav.h"
 #include "schema/timeline.h"
 
 namespace rw {
@@ -29,11 +30,22 @@ struct MixStats {
 
 inline constexpr int kMixSampleRate = 48000;
 
+// The two buses of the mix, each with the mix's delivery gain (before the limiter), so an editor
+// who lays them side by side hears the mix: interleaved stereo float at 48 kHz.
+struct MixStems {
+  std::vector<float> dialogue, music;
+};
+
 // Interleaved stereo float at 48 kHz, `total_samples` frames long. `music_wav` may be empty (no
 // score); otherwise a stereo or mono 16-bit WAV at any rate, from the start of the episode.
+// `stems` may be null.
 Result<std::vector<float>> MixEpisode(const Timeline& timeline, const std::filesystem::path& episode_dir,
                                       const std::filesystem::path& music_wav, const MixSettings& settings,
-                                      int64_t total_samples, MixStats* stats);
+                                      int64_t total_samples, MixStats* stats, MixStems* stems = nullptr);
+
+// Float audio to 16-bit PCM (rounded, clipped).
+Pcm ToPcm(const std::vector<float>& interleaved, int channels, int sample_rate);
+Result<std::vector<float>> ReadMixWav(const std::filesystem::path& wav, int64_t total_samples);
 
 // Integrated loudness (LUFS) and true peak (dBTP) of interleaved float audio.
 Result<std::pair<double, double>> MeasureLoudness(const std::vector<float>& interleaved, int channels, int sample_rate);

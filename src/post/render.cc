@@ -248,7 +248,12 @@ Result<RenderStats> RenderEpisode(const Timeline& timeline, const std::filesyste
   const int64_t total_samples = av_rescale(frames, kSampleRate, preset.fps);
 
   // Inputs first, so a bad WAV or subtitle file fails before any encoding.
-  RW_ASSIGN(std::vector<float> mix, MixEpisode(timeline, episode_dir, options.music_wav, options.mix, total_samples, &stats_mix));
+  std::vector<float> mix;
+  if (!options.mix_wav.empty()) {
+    RW_ASSIGN(mix, ReadMixWav(options.mix_wav, total_samples));
+  } else {
+    RW_ASSIGN(mix, MixEpisode(timeline, episode_dir, options.music_wav, options.mix, total_samples, &stats_mix));
+  }
   std::unique_ptr<ff::AssBurner> subtitles, label;
   if (!ass_path.empty()) {
     RW_ASSIGN(subtitles, ff::AssBurner::Open(ass_path, preset.width, preset.height));

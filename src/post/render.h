@@ -56,7 +56,8 @@ struct AigcLabel {
 
 struct RenderOptions {
   std::vector<std::pair<std::string, std::string>> metadata;  // MP4 tags (comment, and any key as mdta items)
-  std::filesystem::path music_wav;                            // the score under the dialogue; empty: none
+  std::filesystem::path mix_wav;    // the episode's finished mix (48 kHz stereo); empty: mix here from
+  std::filesystem::path music_wav;  // the score under the dialogue (empty: none) and these settings
   MixSettings mix;
   AigcLabel label;
 };
