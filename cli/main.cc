@@ -12,6 +12,7 @@
 
 #include "app/control.h"
 #include "app/evaluate.h"
+#include "app/export.h"
 #include "app/pipeline.h"
 #include "app/revise.h"
 #include "app/series.h"
@@ -285,6 +286,14 @@ int main(int argc, char** argv) {
   cmd_eval->add_option("episodes", eval_episodes, "Episode numbers (default: every episode with a script)");
   cmd_eval->add_flag("--json", eval_json, "Print the whole report as JSON (schema EvalReport.1, see docs/eval-json.md)");
 
+  // export
+  auto* cmd_export = app.add_subcommand(
+      "export", "Make a delivery folder: episodes, covers, subtitles, stems, scripts (Fountain, FDX), editor hand-off, manifest with checksums");
+  std::string export_dir, export_to, export_preset;
+  cmd_export->add_option("folder", export_dir, "The series folder")->required();
+  cmd_export->add_option("--to", export_to, "The folder to fill (new, empty, or an earlier export)")->required();
+  cmd_export->add_option("--preset", export_preset, "Which renders to deliver (default: the series' preset)");
+
   // credits
   auto* cmd_credits = app.add_subcommand("credits", "Who wrote an episode: the share of lines and words a person wrote, and each model's");
   std::string credits_dir;
@@ -472,6 +481,13 @@ int main(int argc, char** argv) {
       return 0;
     }
     PrintEval(*report);
+    return 0;
+  }
+  if (cmd_export->parsed()) {
+    auto r = rw::ExportSeries(export_dir, export_to, export_preset);
+    if (!r.ok()) return Fail(r.error());
+    std::printf("Exported %d episode%s to %s: %d files, %.1f MB; manifest.json lists them with SHA-256 checksums.\n", r->episodes,
+                r->episodes == 1 ? "" : "s", export_to.c_str(), r->files, r->bytes / 1e6);
     return 0;
   }
   if (cmd_credits->parsed()) {

@@ -183,6 +183,28 @@ TEST_F(E2E, OneEpisodeAtPreviewRendersAPlayableMp4) {
   ASSERT_EQ(table.code, 0) << table.err;
   EXPECT_NE(table.out.find("Fix these first"), std::string::npos) << table.out;
 
+  // The delivery folder: every file the manifest lists is there with its checksum; the cover is
+  // a 1080×1920 PNG; the script comes as Fountain and Final Draft.
+  fs::path delivery = dir.parent_path() / "one_delivery";
+  fs::remove_all(delivery);
+  Outcome exported = Reelwright("export -q " + Quote(dir.string()) + " --to " + Quote(delivery.string()) + " --preset preview");
+  ASSERT_EQ(exported.code, 0) << exported.err;
+  auto manifest = nlohmann::json::parse(*ReadFile(delivery / "manifest.json"));
+  EXPECT_EQ(manifest["schema"], "Export.1");
+  ASSERT_GT(manifest["files"].size(), 10u);
+  for (const auto& f : manifest["files"]) {
+    auto bytes = ReadFile(delivery / f["path"].get<std::string>());
+    ASSERT_TRUE(bytes.ok()) << f["path"];
+    EXPECT_EQ(Sha256Hex(*bytes), f["sha256"]) << f["path"];
+  }
+  Outcome cover = Exec("ffprobe -v error -show_entries stream=width,height -of csv=p=0 " + Quote((delivery / "covers/ep001.png").string()));
+  EXPECT_EQ(Trim(cover.out), "1080,1920");
+  EXPECT_TRUE(fs::exists(delivery / "scripts/ep001.fdx"));
+  EXPECT_TRUE(fs::exists(delivery / "editing/ep001/ep001.otio"));
+  EXPECT_TRUE(fs::exists(delivery / "episodes/ep001.en.mp4"));
+  Outcome into_series = Reelwright("export -q " + Quote(dir.string()) + " --to " + Quote((dir / "out").string()));
+  EXPECT_EQ(into_series.code, 2);
+
   // A second build runs no stage.
   Outcome again = Reelwright("build -q " + Quote(dir.string()) + " --preset preview");
   ASSERT_EQ(again.code, 0) << again.err;
