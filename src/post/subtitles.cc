@@ -226,7 +226,7 @@ std::string WriteAss(const std::vector<TimelineCue>& cues, const SubtitleStyle& 
   // back colour (the shadow's, unused at shadow 0); bold; outline 4, shadow 0; alignment 2.
   out += "Style: Default," + OneLine(style.font, true) + "," + std::to_string(style.font_size) +
          ",&H00FFFFFF,&H000000FF,&H00000000,&H80000000,-1,0,0,0,100,100,0,0,1,4,0,2," +
-         std::to_string(style.margin_lr) + "," + std::to_string(style.margin_lr) + "," +
+         std::to_string(style.margin_l) + "," + std::to_string(style.margin_r) + "," +
          std::to_string(style.margin_v) + ",1\n";
   out += "\n";
   out += "[Events]\n";

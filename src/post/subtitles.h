@@ -30,7 +30,8 @@ struct SubtitleStyle {
   std::string font = "Noto Sans CJK SC";  // installed by fonts-noto-cjk; covers Latin and CJK
   int font_size = 64;
   int margin_v = 420;  // keeps captions above the bottom 15% where app buttons sit
-  int margin_lr = 90;
+  int margin_l = 90;
+  int margin_r = 140;  // the right-hand 12% (130 px of 1080) is where the apps put their buttons
   int max_chars_latin = 32;  // per line
   int max_chars_cjk = 14;    // per line
 };
