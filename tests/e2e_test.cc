@@ -201,6 +201,12 @@ TEST_F(E2E, OneEpisodeAtPreviewRendersAPlayableMp4) {
   EXPECT_EQ(Trim(cover.out), "1080,1920");
   EXPECT_TRUE(fs::exists(delivery / "scripts/ep001.fdx"));
   EXPECT_TRUE(fs::exists(delivery / "editing/ep001/ep001.otio"));
+  // The editor hand-off: FCPXML and FCP7 XML parse in an independent reader (xmllint).
+  for (const char* file : {"ep001.fcpxml", "ep001.xml"}) {
+    ASSERT_TRUE(fs::exists(delivery / "editing/ep001" / file)) << file;
+    EXPECT_EQ(Exec("xmllint --noout " + Quote((delivery / "editing/ep001" / file).string())).code, 0) << file;
+  }
+  EXPECT_NE(ReadFile(delivery / "editing/ep001/ep001.edl")->find("FCM: NON-DROP FRAME"), std::string::npos);
   EXPECT_TRUE(fs::exists(delivery / "episodes/ep001.en.mp4"));
   Outcome into_series = Reelwright("export -q " + Quote(dir.string()) + " --to " + Quote((dir / "out").string()));
   EXPECT_EQ(into_series.code, 2);

@@ -18,6 +18,8 @@
 #include "base/text.h"
 #include "base/wav.h"
 #include "build/series_lock.h"
+#include "post/edl.h"
+#include "post/fcpxml.h"
 #include "post/otio.h"
 #include "post/presets.h"
 #include "post/render.h"
@@ -413,7 +415,8 @@ Status SeriesBuild::Episode(int n, BuildSummary& summary) {
   if (!Wanted("timeline")) return {};
 
   StageSpec timeline = spec("timeline", {"bible", ep + "/beats", ep + "/shots", ep + "/voice"});
-  timeline.settings = {{"format", Json::parse(CanonicalJson(settings_.format))}};
+  timeline.version = 2;  // EDL, FCPXML and FCP7 XML beside the OTIO
+  timeline.settings = {{"format", Json::parse(CanonicalJson(settings_.format))}, {"music", settings_.music.enabled}};
   timeline.run = [this, n](StageContext& ctx) { return WriteTimeline(ctx, n); };
   RW_TRY(Stage(timeline, summary));
   if (!Wanted("subtitles")) return {};
@@ -432,7 +435,7 @@ Status SeriesBuild::Episode(int n, BuildSummary& summary) {
   if (!Wanted("frames")) return {};
 
   StageSpec frames = spec("frames", {"bible", ep + "/shots"});
-  frames.settings = {{"width", preset_.width}, {"height", preset_.height}};
+  frames.settings = {{"width", preset_.width}, {"height", preset_.height}, {"style", settings_.format.style}};
   if (images_) {
     frames.settings["images"] = Json::parse(CanonicalJson(settings_.providers.images));
     if (!settings_.providers.images.workflow.empty()) frames.sources.push_back(settings_.providers.images.workflow);
@@ -583,10 +586,11 @@ Status SeriesBuild::WriteFrames(StageContext& ctx, int n) {
   Progress progress(EpisodeName(n) + " frames", static_cast<int64_t>(shots.shots.size()));
   for (const auto& shot : shots.shots) {
     PanelSpec spec = PanelFor(bible, shot, preset_.width, preset_.height);
+    spec.style = settings_.format.style;
     Json key_doc = {{"shot", shot.id}, {"type", EnumName(shot.type)}, {"move", EnumName(shot.move)},
                     {"w", spec.width}, {"h", spec.height}, {"loc", spec.location_name}, {"kind", spec.location_kind},
                     {"interior", spec.interior}, {"time", spec.time}, {"loc_palette", spec.location_palette},
-                    {"caption", spec.caption}, {"label", spec.label}, {"seed", spec.seed}};
+                    {"caption", spec.caption}, {"label", spec.label}, {"seed", spec.seed}, {"style", spec.style}};
     for (const auto& c : spec.cast)
       key_doc["cast"].push_back({c.id, c.name, c.gender, c.age, c.palette, c.look, c.speaking});
     std::string rel = Ep(n, "frames/" + shot.id + ".png");
@@ -701,7 +705,12 @@ Status SeriesBuild::WriteTimeline(StageContext& ctx, int n) {
   RW_ASSIGN(VoiceTrack voice, Load<VoiceTrack>(root_, Ep(n, kVoiceFile)));
   Timeline tl = BuildTimeline(EpisodeName(n), shots, voice, beats, bible, settings_.format, kLineLeadSeconds);
   RW_TRY(ctx.Write(Ep(n, kTimelineFile), ToJson(tl).dump(2) + "\n"));
-  return ctx.Write(Ep(n, EpisodeName(n) + ".otio"), WriteOtio(tl));
+  RW_TRY(ctx.Write(Ep(n, EpisodeName(n) + ".otio"), WriteOtio(tl)));
+  // The same timeline for the editors people finish in; the stems are made by the score stage.
+  HandoffMedia media{"stems/dialogue.wav", settings_.music.enabled ? "stems/music.wav" : ""};
+  RW_TRY(ctx.Write(Ep(n, EpisodeName(n) + ".edl"), WriteEdl(tl, media)));
+  RW_TRY(ctx.Write(Ep(n, EpisodeName(n) + ".fcpxml"), WriteFcpxml(tl, media)));
+  return ctx.Write(Ep(n, EpisodeName(n) + ".xml"), WriteFcp7Xml(tl, media));
 }
 
 Status SeriesBuild::WriteSubtitles(StageContext& ctx, int n) {

@@ -17,7 +17,8 @@ struct FormatSettings {
   int width = 1080;
   int height = 1920;
   int fps = 30;
-  template <class V> void Fields(V& v) { v("width", width); v("height", height); v("fps", fps); }
+  std::string style = "storyboard";  // the series' look, one for the whole series: storyboard, noir, warm, cool, pastel
+  template <class V> void Fields(V& v) { v("width", width); v("height", height); v("fps", fps); v("style", style); }
 };
 
 struct RhythmSettings {

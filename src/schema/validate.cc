@@ -2,6 +2,9 @@
 // at the line of the offending value.
 #include <set>
 
+#include <algorithm>
+#include <iterator>
+
 #include "schema/arc.h"
 #include "schema/beats.h"
 #include "schema/bible.h"
@@ -31,6 +34,9 @@ Status Settings::Validate(const YamlDoc& doc) const {
   for (char c : aigc.producer)
     if (c == ' ' || c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x21 || static_cast<unsigned char>(c) > 0x7e)
       return BadInput(doc.At(doc.root["aigc"]), "aigc.producer is a code: printable ASCII with no space, quote or backslash (GB 45438 Appendix E)");
+  static const char* kStyles[] = {"storyboard", "noir", "warm", "cool", "pastel"};
+  if (std::find(std::begin(kStyles), std::end(kStyles), format.style) == std::end(kStyles))
+    return BadInput(doc.At(doc.root["format"]["style"]), "format.style must be storyboard, noir, warm, cool or pastel, got '" + format.style + "'");
   if (budget < 0) return BadInput(doc.At(doc.root["budget"]), "budget must be 0 or more (currency units a build may spend)");
   if (providers.chat.price_input_per_mtok < 0 || providers.chat.price_output_per_mtok < 0)
     return BadInput(doc.At(doc.root["providers"]), "providers.chat prices must be 0 or more");

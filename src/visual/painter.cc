@@ -2020,8 +2020,45 @@ class PanelPainter {
 
 }  // namespace
 
+const std::vector<std::string>& PanelStyles() {
+  static const std::vector<std::string> kStyles = {"storyboard", "noir", "warm", "cool", "pastel"};
+  return kStyles;
+}
+
+namespace {
+
+// A colour grade over the whole panel (opaque ARGB32, so premultiplication does not matter).
+void Grade(Image& image, const std::string& style) {
+  if (style == "storyboard") return;
+  for (int y = 0; y < image.height; ++y) {
+    uint8_t* px = image.Row(y);
+    for (int x = 0; x < image.width; ++x, px += 4) {
+      double b = px[0], g = px[1], r = px[2];
+      double luma = 0.299 * r + 0.587 * g + 0.114 * b, t = luma / 255 - 0.5;
+      if (style == "noir") {  // black and white, hard contrast
+        double v = std::clamp(128 + (luma - 128) * 1.45, 0.0, 255.0);
+        r = g = b = v;
+      } else if (style == "warm") {  // golden hour
+        r = r * 1.08 + 10, g = g * 1.01 + 3, b = b * 0.82;
+      } else if (style == "cool") {  // teal shadows, orange highlights
+        r += 40 * t, g += 6 * t, b -= 40 * t;
+        if (t < 0) g -= 10 * t, b -= 30 * t;
+      } else if (style == "pastel") {  // lifted, softened
+        r = 0.7 * (0.7 * r + 0.3 * luma) + 76, g = 0.7 * (0.7 * g + 0.3 * luma) + 76, b = 0.7 * (0.7 * b + 0.3 * luma) + 76;
+      }
+      px[0] = static_cast<uint8_t>(std::clamp(b, 0.0, 255.0));
+      px[1] = static_cast<uint8_t>(std::clamp(g, 0.0, 255.0));
+      px[2] = static_cast<uint8_t>(std::clamp(r, 0.0, 255.0));
+    }
+  }
+}
+
+}  // namespace
+
 Result<Image> PaintPanel(const PanelSpec& spec) {
   constexpr int kMinSide = 16, kMaxSide = 8192;
+  if (std::find(PanelStyles().begin(), PanelStyles().end(), spec.style) == PanelStyles().end())
+    return BadInput(spec.shot_id, "unknown style '" + spec.style + "'; the styles are storyboard, noir, warm, cool, pastel");
   if (spec.width < kMinSide || spec.height < kMinSide || spec.width > kMaxSide || spec.height > kMaxSide) {
     return BadInput(spec.shot_id, "panel size " + std::to_string(spec.width) + "x" + std::to_string(spec.height) +
                                       " is outside 16..8192 pixels a side");
@@ -2035,6 +2072,7 @@ Result<Image> PaintPanel(const PanelSpec& spec) {
   if (cairo_status_t status = cairo_status(cr.get()); status != CAIRO_STATUS_SUCCESS) {
     return Failed(std::string("cairo failed painting the panel: ") + cairo_status_to_string(status), spec.shot_id);
   }
+  Grade(image, spec.style);
   return image;
 }
 

@@ -59,7 +59,11 @@ struct PanelSpec {
   std::string label;                   // e.g. "S007 · CU · push-in · 3.2s" corner label
   uint32_t seed = 0;                   // varies small details deterministically
   bool mirror = false;                 // the reverse angle: set and cast flipped left to right, text not
+  std::string style = "storyboard";    // the series' look: storyboard, noir, warm, cool, pastel (PanelStyles)
 };
+
+// The looks a series can have; each is a colour grade over the painted panel.
+const std::vector<std::string>& PanelStyles();
 
 // Paints a storyboard panel. Deterministic: same spec -> identical pixels.
 // Fails (kBadInput) only for a size outside 16..8192 pixels a side.

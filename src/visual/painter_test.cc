@@ -419,4 +419,35 @@ TEST(PainterTest, SamplesAndTiming) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(PanelStyle, AStylePresetChangesTheLook) {
+  PanelSpec spec;
+  spec.width = 180;
+  spec.height = 320;
+  spec.shot_id = "S001";
+  spec.location_kind = "office";
+  spec.location_palette = {"#203040", "#C08040"};
+  auto plain = PaintPanel(spec);
+  spec.style = "noir";
+  auto noir = PaintPanel(spec);
+  spec.style = "warm";
+  auto warm = PaintPanel(spec);
+  ASSERT_TRUE(plain.ok() && noir.ok() && warm.ok());
+  // Noir is grey everywhere; warm has more red than the plain panel.
+  double red_plain = 0, red_warm = 0;
+  for (int y = 0; y < 320; ++y)
+    for (int x = 0; x < 180; ++x) {
+      const uint8_t* n = noir->Row(y) + 4 * x;
+      EXPECT_TRUE(n[0] == n[1] && n[1] == n[2]);
+      red_plain += plain->Row(y)[4 * x + 2];
+      red_warm += warm->Row(y)[4 * x + 2];
+    }
+  EXPECT_GT(red_warm, red_plain * 1.05);
+  spec.style = "sepia";
+  EXPECT_FALSE(PaintPanel(spec).ok());
+}
+
+}  // namespace
 }  // namespace rw
