@@ -1,5 +1,8 @@
 #include "base/text.h"
 
+#include <algorithm>
+#include <vector>
+
 #include <cctype>
 
 namespace rw {
@@ -73,6 +76,22 @@ bool HasCjk(std::string_view text) {
   for (char32_t c : DecodeUtf8(text))
     if (IsCjk(c)) return true;
   return false;
+}
+
+int EditDistance(std::string_view a, std::string_view b) {
+  auto x = DecodeUtf8(a), y = DecodeUtf8(b);
+  std::vector<int> row(y.size() + 1);
+  for (size_t j = 0; j <= y.size(); ++j) row[j] = static_cast<int>(j);
+  for (size_t i = 1; i <= x.size(); ++i) {
+    int diagonal = row[0];
+    row[0] = static_cast<int>(i);
+    for (size_t j = 1; j <= y.size(); ++j) {
+      int up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (x[i - 1] == y[j - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[y.size()];
 }
 
 int CountWords(std::string_view text) {

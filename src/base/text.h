@@ -16,6 +16,9 @@ bool IsCjk(char32_t c);
 bool HasCjk(std::string_view text);
 // Words for Latin text; one "word" per CJK character (for rates and estimates).
 int CountWords(std::string_view text);
+
+// Levenshtein distance between two texts, in code points (a Chinese character counts as one).
+int EditDistance(std::string_view a, std::string_view b);
 std::string Trim(std::string_view text);
 std::vector<std::string> Split(std::string_view text, char sep);
 std::string ToUpperAscii(std::string_view text);

@@ -328,22 +328,6 @@ double JaccardDistance(const std::vector<std::string>& a, const std::vector<std:
   return all == 0 ? 0 : 1.0 - static_cast<double>(both.size()) / static_cast<double>(all);
 }
 
-int Levenshtein(const std::string& a, const std::string& b) {
-  auto x = DecodeUtf8(a), y = DecodeUtf8(b);
-  std::vector<int> row(y.size() + 1);
-  for (size_t j = 0; j <= y.size(); ++j) row[j] = static_cast<int>(j);
-  for (size_t i = 1; i <= x.size(); ++i) {
-    int diagonal = row[0];
-    row[0] = static_cast<int>(i);
-    for (size_t j = 1; j <= y.size(); ++j) {
-      int up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (x[i - 1] == y[j - 1] ? 0 : 1)});
-      diagonal = up;
-    }
-  }
-  return row[y.size()];
-}
-
 Dimension Characters(Context& c, EpisodeReport& report, std::vector<Finding>& fixes) {
   Scorer s("characters",
            "100, less: the protagonist not on screen in the first 10 s 25; look tokens missing from shot prompts 50 times the "
@@ -483,7 +467,7 @@ Dimension Characters(Context& c, EpisodeReport& report, std::vector<Finding>& fi
     const Character* near = nullptr;
     for (const auto& ch : bible.characters) {
       if (name == ch.name || ToUpperAscii(name) == ToUpperAscii(ch.name)) exact = true;
-      else if (Levenshtein(ToUpperAscii(name), ToUpperAscii(ch.name)) <= 2) near = &ch;
+      else if (EditDistance(ToUpperAscii(name), ToUpperAscii(ch.name)) <= 2) near = &ch;
     }
     if (!exact && near && reported.insert(name).second)
       s.Penalty(10, "'" + name + "' is spelled like " + near->name,

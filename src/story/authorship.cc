@@ -33,22 +33,6 @@ std::string Percent(int part, int whole) {
 
 }  // namespace
 
-int EditDistance(const std::string& a, const std::string& b) {
-  auto x = DecodeUtf8(a), y = DecodeUtf8(b);
-  std::vector<int> row(y.size() + 1);
-  for (size_t j = 0; j <= y.size(); ++j) row[j] = static_cast<int>(j);
-  for (size_t i = 1; i <= x.size(); ++i) {
-    int diagonal = row[0];
-    row[0] = static_cast<int>(i);
-    for (size_t j = 1; j <= y.size(); ++j) {
-      int up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (x[i - 1] == y[j - 1] ? 0 : 1)});
-      diagonal = up;
-    }
-  }
-  return row[y.size()];
-}
-
 std::vector<LineAuthor> AttributeLines(const Screenplay& current, const Screenplay* model, const std::string& model_name) {
   std::vector<Line> now = LinesOf(current);
   std::vector<Line> was = model ? LinesOf(*model) : std::vector<Line>{};

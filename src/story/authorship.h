@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "base/text.h"  // EditDistance
 #include "schema/authorship.h"
 #include "story/fountain.h"
 
@@ -15,8 +16,6 @@ namespace rw {
 // `model_name` is the author the ledger gives the model's version, e.g. "model:builtin".
 std::vector<LineAuthor> AttributeLines(const Screenplay& current, const Screenplay* model, const std::string& model_name);
 
-// Levenshtein distance over code points.
-int EditDistance(const std::string& a, const std::string& b);
 
 struct Credits {
   int lines = 0, words = 0;
