@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config git
-  libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev
+  libavcodec-dev libavformat-dev libavutil-dev libavfilter-dev libswscale-dev libswresample-dev
   libass-dev libcairo2-dev libpango1.0-dev libfontconfig-dev
   libespeak-ng-dev espeak-ng-data
   libfluidsynth-dev timgm6mb-soundfont libebur128-dev

@@ -38,6 +38,8 @@
 #include "providers/chat_client.h"
 #include "providers/image_client.h"
 #include "providers/speech_client.h"
+#include "providers/video_client.h"
+#include "post/conform.h"
 #include "story/genre_pack.h"
 #include "story/llm_writer.h"
 #include "story/writer.h"
@@ -142,6 +144,7 @@ class SeriesBuild {
     if (!settings_.providers.images.kind.empty())
       images_ = std::make_unique<ImageClient>(settings_.providers.images, root_);
     if (!settings_.providers.speech.kind.empty()) speech_ = std::make_unique<SpeechClient>(settings_.providers.speech);
+    if (!settings_.providers.video.kind.empty()) video_ = std::make_unique<VideoClient>(settings_.providers.video, root_);
   }
 
   Status Run(BuildSummary& summary);
@@ -169,6 +172,7 @@ class SeriesBuild {
   Status WriteFrames(StageContext& ctx, int n);
   Status GenerateFrame(StageContext& ctx, const Bible& bible, const Shot& shot, const std::string& rel);
   void RecordCall(StageContext& ctx, const CallRecord& call);
+  Status GenerateClip(StageContext& ctx, int n, const Shot& shot, const Shot* next, int frames, const std::string& rel);
   int DialogueLinesIn(int n) const;
   Status WriteClips(StageContext& ctx, int n);
   Status WriteTimeline(StageContext& ctx, int n);
@@ -192,6 +196,7 @@ class SeriesBuild {
   std::unique_ptr<ChatClient> chat_;
   std::unique_ptr<ImageClient> images_;   // providers.images, when set
   std::unique_ptr<SpeechClient> speech_;  // providers.speech, when set
+  std::unique_ptr<VideoClient> video_;    // providers.video, when set
 };
 
 Json SeriesBuild::WriterSettings() const {
@@ -449,6 +454,13 @@ Status SeriesBuild::Episode(int n, BuildSummary& summary) {
 
   StageSpec clips = spec("clips", {ep + "/frames", ep + "/shots"});
   clips.settings = {{"width", preset_.width}, {"height", preset_.height}, {"fps", settings_.format.fps}};
+  if (video_) {
+    clips.settings["video"] = Json::parse(CanonicalJson(settings_.providers.video));
+    if (!settings_.providers.video.workflow.empty()) clips.sources.push_back(settings_.providers.video.workflow);
+    clips.provider = "video " + settings_.providers.video.kind + " " + settings_.providers.video.base_url;
+    auto planned = Load<Shots>(root_, Ep(n, kShotsFile));
+    clips.model_calls = planned.ok() ? static_cast<int>(planned->shots.size()) : 0;
+  }
   clips.run = [this, n](StageContext& ctx) { return WriteClips(ctx, n); };
   RW_TRY(Stage(clips, summary));
   if (!Wanted("render")) return {};
@@ -657,6 +669,53 @@ int SeriesBuild::DialogueLinesIn(int n) const {
   return lines;
 }
 
+// One clip from the video server: the shot's frame first, the next shot's frame last, the
+// shot's prompt; the clip that comes back is conformed to the timeline (size, rate, length).
+// Cached by all of these.
+Status SeriesBuild::GenerateClip(StageContext& ctx, int n, const Shot& shot, const Shot* next, int frames, const std::string& rel) {
+  RW_ASSIGN(Bible bible, Load<Bible>(root_, kBibleFile));
+  VideoRequest request;
+  RW_ASSIGN(request.first_frame_png, ReadFile(root_ / Ep(n, "frames/" + shot.id + ".png")));
+  if (next) {
+    auto last = ReadFile(root_ / Ep(n, "frames/" + next->id + ".png"));
+    if (last.ok()) request.last_frame_png = std::move(*last);
+  }
+  request.prompt = ExpandPrompt(shot.prompt, bible) + "; " + shot.caption;
+  request.width = preset_.width;
+  request.height = preset_.height;
+  request.fps = settings_.format.fps;
+  request.frames = frames;
+  request.seed = shot.seed;
+  const VideoProviderSettings& vs = video_->settings();
+  Json key_doc = {{"url", vs.base_url}, {"workflow", vs.workflow.empty() ? "" : builder_.HashOf(vs.workflow)},
+                  {"negative", vs.negative_prompt}, {"first", Sha256Hex(request.first_frame_png)},
+                  {"last", Sha256Hex(request.last_frame_png)}, {"prompt", request.prompt}, {"w", request.width},
+                  {"h", request.height}, {"fps", request.fps}, {"frames", frames}, {"seed", request.seed}};
+  std::string key = "clip/" + vs.kind + "/1:" + Sha256Hex(key_doc.dump());
+  RW_ASSIGN(bool restored, ctx.Restore(key, rel));
+  if (restored) return {};
+  std::vector<CallRecord> calls;
+  auto clip = video_->Generate(request, &calls);
+  for (const auto& call : calls) RecordCall(ctx, call);
+  if (!clip.ok()) {
+    Error e = clip.error();
+    e.message = "cannot make the clip for " + shot.id + ": " + e.message;
+    return e;
+  }
+  // The server's clip as it came, then conformed: its rate, size and length are the server's.
+  fs::path source = TempPathFor(ctx.Abs(rel)).string() + "." + clip->format;
+  RW_TRY(WriteFileAtomic(source, clip->bytes));
+  auto conformed = ConformClip(source, ctx.OutputPath(rel), preset_.width, preset_.height, settings_.format.fps, frames);
+  std::error_code ec;
+  fs::remove(source, ec);
+  if (!conformed.ok()) {
+    Error e = conformed.error();
+    e.message = "the video server's clip for " + shot.id + " cannot be used: " + e.message;
+    return e;
+  }
+  return ctx.Remember(key, rel);
+}
+
 void SeriesBuild::RecordCall(StageContext& ctx, const CallRecord& c) {
   ctx.RecordCall({c.provider, c.model, c.attempt, c.http_status, c.usage.prompt_tokens, c.usage.completion_tokens, c.latency_s,
                   c.cost, c.outcome});
@@ -676,6 +735,12 @@ Status SeriesBuild::WriteClips(StageContext& ctx, int n) {
     if (still_hash.empty())
       return Failed("the frame for " + shot.id + " is missing; build again to repaint it", (root_ / still_rel).string());
     std::string rel = Ep(n, "clips/" + shot.id + ".mp4");
+    if (video_) {
+      const Shot* next = &shot + 1 < shots.shots.data() + shots.shots.size() ? &shot + 1 : nullptr;
+      RW_TRY(GenerateClip(ctx, n, shot, next, frames, rel));
+      progress.Add(frames);
+      continue;
+    }
     Json key_doc = {{"still", still_hash}, {"move", EnumName(shot.move)}, {"frames", frames}, {"fps", fps},
                     {"w", preset_.width}, {"h", preset_.height}};
     std::string key = "clip/motion/1:" + Sha256Hex(key_doc.dump());
@@ -981,6 +1046,9 @@ Result<BuildPlan> PlanBuild(const fs::path& root, const BuildRequest& request) {
     } else if (p.calls > 0 && p.provider.rfind("images ", 0) == 0) {
       p.cost = p.calls * settings.providers.images.price_per_image;
       if (means.n == 0) p.seconds = p.calls * 15.0;
+    } else if (p.calls > 0 && p.provider.rfind("video ", 0) == 0) {
+      p.cost = p.calls * settings.providers.video.price_per_clip;
+      if (means.n == 0) p.seconds = p.calls * 90.0;
     } else if (p.calls > 0 && p.provider.rfind("speech ", 0) == 0) {
       p.cost = p.calls * 60.0 * settings.providers.speech.price_per_mchar / 1e6;  // about 60 characters a line
       if (means.n == 0) p.seconds = p.calls * 1.5;
@@ -1002,7 +1070,8 @@ Result<BuildSummary> BuildSeries(const fs::path& root, const BuildRequest& reque
     RW_ASSIGN(Settings settings, LoadSettings(root));
     const auto& pr = settings.providers;
     bool paid = (settings.writer == "llm" && (pr.chat.price_input_per_mtok > 0 || pr.chat.price_output_per_mtok > 0)) ||
-                (!pr.images.kind.empty() && pr.images.price_per_image > 0) || (!pr.speech.kind.empty() && pr.speech.price_per_mchar > 0);
+                (!pr.images.kind.empty() && pr.images.price_per_image > 0) || (!pr.speech.kind.empty() && pr.speech.price_per_mchar > 0) ||
+                (!pr.video.kind.empty() && pr.video.price_per_clip > 0);
     if (paid || !request.approve.empty()) {
       RW_ASSIGN(BuildPlan plan, PlanBuild(root, request));
       if (plan.needs_approval && request.approve != plan.id) {

@@ -15,6 +15,7 @@
 #include "schema/bible.h"
 #include "schema/shots.h"
 #include "schema/yaml_io.h"
+#include "post/video_writer.h"
 #include "visual/png.h"
 
 namespace rw {
@@ -141,6 +142,76 @@ TEST_F(ProviderPipelineTest, AFailingImageServerFailsTheStageClearly) {
   bool priced = false;
   for (const auto& p : plan->stages) priced |= p.name == "ep001/frames" && p.calls > 0 && p.cost > 0;
   EXPECT_TRUE(priced);
+}
+
+
+// A real little clip, as a video server would send: 64×112 at 24 fps, a moving gradient.
+std::string ServerClip(const fs::path& dir) {
+  fs::path path = dir / "server_clip.mp4";
+  auto writer = VideoWriter::Open(path, 64, 112, 24, ClipEncodeOptions{});
+  EXPECT_TRUE(writer.ok());
+  Image frame(64, 112);
+  for (int i = 0; i < 24; ++i) {
+    for (int y = 0; y < 112; ++y)
+      for (int x = 0; x < 64; ++x) {
+        uint8_t* p = frame.Row(y) + 4 * x;
+        p[0] = static_cast<uint8_t>(x * 4), p[1] = static_cast<uint8_t>((y + i * 4) % 256), p[2] = 90, p[3] = 255;
+      }
+    EXPECT_TRUE((*writer)->Write(frame).ok());
+  }
+  EXPECT_TRUE((*writer)->Finish().ok());
+  return *ReadFile(path);
+}
+
+TEST_F(ProviderPipelineTest, ClipsFromAComfyUiVideoWorkflowAreConformedToTheTimeline) {
+  fs::create_directories(root_);
+  std::string mp4 = ServerClip(fs::temp_directory_path());
+  FakeMediaServer server([&](const MediaRequest& r, int) {
+    if (r.path == "/upload/image") return testing::JsonReply({{"name", r.files.count("image") ? r.files.at("image").filename : "x.png"}, {"subfolder", ""}, {"type", "input"}});
+    if (r.path == "/prompt") return testing::JsonReply({{"prompt_id", "p1"}});
+    if (r.path == "/history/p1")
+      return testing::JsonReply({{"p1", testing::ComfyHistoryEntry({{"9", {{"gifs", {{{"filename", "clip.mp4"}, {"subfolder", ""}, {"type", "output"}, {"format", "video/h264-mp4"}}}}}}})}});
+    if (r.path == "/view") return testing::BytesReply(mp4, "video/mp4");
+    return testing::JsonReply({{"error", "unexpected " + r.path}}, 404);
+  });
+  Settings s;
+  s.idea = "A wife betrayed by her husband comes back as his biggest investor.";
+  s.episodes = 1;
+  s.seed = 4;
+  s.preset = "preview";
+  s.music.enabled = false;
+  s.providers.video.kind = "comfyui";
+  s.providers.video.base_url = server.Url();
+  s.providers.video.workflow = "i2v.json";
+  s.providers.video.max_retries = 0;
+  ASSERT_TRUE(CreateSeries(root_, s).ok());
+  nlohmann::json workflow = {{"1", {{"class_type", "LoadImage"}, {"inputs", {{"image", "{{first_frame}}"}}}}},
+                             {"2", {{"class_type", "LoadImage"}, {"inputs", {{"image", "{{last_frame}}"}}}}},
+                             {"3", {{"class_type", "I2V"}, {"inputs", {{"text", "{{prompt}}"}, {"length", "{{frames}}"}, {"fps", "{{fps}}"}, {"seed", "{{seed}}"}}}}},
+                             {"9", {{"class_type", "VHS_VideoCombine"}, {"inputs", {{"frame_rate", 24}}}}}};
+  ASSERT_TRUE(WriteFileAtomic(root_ / "i2v.json", workflow.dump()).ok());
+  auto built = Build("clips");
+  ASSERT_TRUE(built.ok()) << built.error().ToString();
+  auto shots = LoadYaml<Shots>(root_ / "episodes/ep001/shots.yaml", "shots.yaml");
+  ASSERT_TRUE(shots.ok());
+  auto queued = server.Requests("/prompt");
+  ASSERT_EQ(queued.size(), shots->shots.size());
+  // The markers were filled with typed values: the shot's frames at the series' rate.
+  const Shot& first = shots->shots.front();
+  EXPECT_EQ(queued[0].json["prompt"]["3"]["inputs"]["fps"], 30);
+  EXPECT_EQ(queued[0].json["prompt"]["3"]["inputs"]["length"], static_cast<int>(std::llround(first.duration_s * 30)));
+  // Each clip is the server's, conformed: 540×960 at 30 fps with the shot's frame count.
+  FILE* probe = ::popen(("ffprobe -v error -count_frames -show_entries stream=width,height,r_frame_rate,nb_read_frames -of csv=p=0 '" +
+                         (root_ / "episodes/ep001/clips" / (first.id + ".mp4")).string() + "'").c_str(), "r");
+  ASSERT_NE(probe, nullptr);
+  char buf[256] = {};
+  size_t got = std::fread(buf, 1, sizeof buf - 1, probe);
+  ::pclose(probe);
+  EXPECT_EQ(std::string(buf, got), "540,960,30/1," + std::to_string(std::llround(first.duration_s * 30)) + "\n");
+  // A second build asks the server nothing.
+  size_t before = server.Requests().size();
+  ASSERT_TRUE(Build("clips").ok());
+  EXPECT_EQ(server.Requests().size(), before);
 }
 
 }  // namespace

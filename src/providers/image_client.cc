@@ -175,6 +175,18 @@ std::string UrlEncode(const std::string& text) {
   return out;
 }
 
+MediaHttp::Request JsonPost(std::string path, const nlohmann::json& body) {
+  MediaHttp::Request r;
+  r.path = std::move(path);
+  r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return r;
+}
+
+nlohmann::json ParseObject(const std::string& body) {
+  nlohmann::json j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  return j.is_object() ? j : nlohmann::json();
+}
+
 std::string StringAt(const nlohmann::json& j, const char* key) {
   if (j.is_object() && j.contains(key) && j[key].is_string()) return j[key].get<std::string>();
   return {};
@@ -187,69 +199,10 @@ std::string DescribeBytes(const std::string& bytes) {
     return "it is a JPEG; set the server to save PNG images";
   if (bytes.size() >= 12 && bytes.compare(0, 4, "RIFF") == 0 && bytes.compare(8, 4, "WEBP") == 0)
     return "it is a WebP; set the server to save PNG images";
-  std::string head = Trim(bytes.substr(0, 200));
-  bool text = std::all_of(head.begin(), head.end(), [](char c) {
-    return static_cast<unsigned char>(c) >= 0x20 || c == '\n' || c == '\r' || c == '\t';
-  });
-  if (text) return "it starts with \"" + Shorten(head, 120) + "\"";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "it starts with bytes %02X %02X %02X %02X", static_cast<unsigned char>(bytes[0]),
-                bytes.size() > 1 ? static_cast<unsigned char>(bytes[1]) : 0,
-                bytes.size() > 2 ? static_cast<unsigned char>(bytes[2]) : 0,
-                bytes.size() > 3 ? static_cast<unsigned char>(bytes[3]) : 0);
-  return buf;
+  return DescribeLeadingBytes(bytes);
 }
 
 // ---- ComfyUI ---------------------------------------------------------------------------------
-
-struct MarkerScan {
-  bool prompt = false;
-  bool reference = false;
-};
-
-// Replaces markers in one input value (recursing into lists, which ComfyUI uses for links).
-void FillValue(nlohmann::json& value, const ComfyInputs& in, MarkerScan& scan) {
-  if (value.is_array() || value.is_object()) {
-    for (auto& child : value) FillValue(child, in, scan);
-    return;
-  }
-  if (!value.is_string()) return;
-  const std::string text = value.get<std::string>();
-  if (text == "{{prompt}}") {
-    value = in.prompt;
-    scan.prompt = true;
-  } else if (text == "{{negative}}") {
-    value = in.negative;
-  } else if (text == "{{seed}}") {
-    value = in.seed;
-  } else if (text == "{{width}}") {
-    value = in.width;
-  } else if (text == "{{height}}") {
-    value = in.height;
-  } else if (text == "{{reference}}") {
-    value = in.reference;
-    scan.reference = true;
-  } else if (text.find("{{prompt}}") != std::string::npos || text.find("{{negative}}") != std::string::npos) {
-    // "cinematic still, {{prompt}}": creators often wrap the prompt in a style of their own.
-    scan.prompt = scan.prompt || text.find("{{prompt}}") != std::string::npos;
-    value = ReplaceAll(ReplaceAll(text, "{{prompt}}", in.prompt), "{{negative}}", in.negative);
-  }
-}
-
-// The workflow is API format: {"<id>": {"class_type": …, "inputs": {…}}, …}.
-Status CheckWorkflowShape(const nlohmann::json& workflow, const std::string& where) {
-  if (workflow.is_object() && workflow.contains("nodes") && workflow.contains("links"))
-    return BadInput(where, "is a ComfyUI UI workflow, not the API format; in ComfyUI use Workflow > Export (API) "
-                           "(or 'Save (API Format)' with dev mode on) and point providers.images.workflow at that file");
-  if (!workflow.is_object() || workflow.empty())
-    return BadInput(where, "is not a ComfyUI API-format workflow (expected an object of nodes: "
-                           "{\"3\": {\"class_type\": …, \"inputs\": {…}}, …})");
-  for (const auto& [id, node] : workflow.items()) {
-    if (!node.is_object() || !node.contains("class_type") || !node.contains("inputs") || !node["inputs"].is_object())
-      return BadInput(where, "node \"" + id + "\" has no class_type and inputs; export the workflow in API format");
-  }
-  return {};
-}
 
 // "node 3 (KSampler): RuntimeError: CUDA out of memory" from a history entry's messages.
 std::string ComfyExecutionError(const nlohmann::json& status) {
@@ -273,21 +226,6 @@ std::string ComfyExecutionError(const nlohmann::json& status) {
     }
   }
   return out.empty() ? std::string("status error without a message") : Shorten(out);
-}
-
-// The first image of a history entry's outputs, preferring saved ("output") over previews.
-const nlohmann::json* FirstOutputImage(const nlohmann::json& entry) {
-  if (!entry.contains("outputs") || !entry["outputs"].is_object()) return nullptr;
-  const nlohmann::json* any = nullptr;
-  for (const auto& [node, output] : entry["outputs"].items()) {
-    if (!output.is_object() || !output.contains("images") || !output["images"].is_array()) continue;
-    for (const auto& image : output["images"]) {
-      if (!image.is_object() || StringAt(image, "filename").empty()) continue;
-      if (StringAt(image, "type") == "output") return &image;
-      if (!any) any = &image;
-    }
-  }
-  return any;
 }
 
 std::string MultipartPart(const std::string& boundary, const std::string& disposition, const std::string& type,
@@ -367,28 +305,218 @@ Result<std::string> Base64Decode(std::string_view text) {
 
 bool HasPngSignature(std::string_view bytes) { return bytes.substr(0, 8) == std::string_view(kPngSignature, 8); }
 
+std::string DescribeLeadingBytes(std::string_view bytes) {
+  if (bytes.empty()) return "it is empty";
+  std::string head = Trim(std::string(bytes.substr(0, 200)));
+  bool text = std::all_of(head.begin(), head.end(), [](char c) {
+    return static_cast<unsigned char>(c) >= 0x20 || c == '\n' || c == '\r' || c == '\t';
+  });
+  if (text) return "it starts with \"" + Shorten(head, 120) + "\"";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "it starts with bytes %02X %02X %02X %02X", static_cast<unsigned char>(bytes[0]),
+                bytes.size() > 1 ? static_cast<unsigned char>(bytes[1]) : 0,
+                bytes.size() > 2 ? static_cast<unsigned char>(bytes[2]) : 0,
+                bytes.size() > 3 ? static_cast<unsigned char>(bytes[3]) : 0);
+  return buf;
+}
+
 // ---- ComfyUI workflow markers ----------------------------------------------------------------
 
+namespace {
+
+// Replaces markers in one input value (recursing into lists, which ComfyUI uses for links).
+void ReplaceIn(nlohmann::json& value, const std::vector<ComfyMarker>& markers, std::set<std::string>& found) {
+  if (value.is_array() || value.is_object()) {
+    for (auto& child : value) ReplaceIn(child, markers, found);
+    return;
+  }
+  if (!value.is_string()) return;
+  const std::string text = value.get<std::string>();
+  for (const auto& marker : markers) {
+    if (text == marker.name) {
+      value = marker.value;
+      found.insert(marker.name);
+      return;
+    }
+  }
+  // "cinematic still, {{prompt}}": creators often wrap the prompt in a style of their own.
+  std::string replaced = text;
+  for (const auto& marker : markers) {
+    if (!marker.in_text || replaced.find(marker.name) == std::string::npos) continue;
+    found.insert(marker.name);
+    replaced = ReplaceAll(replaced, marker.name, marker.value.is_string() ? marker.value.get<std::string>() : marker.value.dump());
+  }
+  if (replaced != text) value = replaced;
+}
+
+std::vector<ComfyMarker> ImageMarkers(const ComfyInputs& in) {
+  return {{"{{prompt}}", in.prompt, true},   {"{{negative}}", in.negative, true}, {"{{seed}}", in.seed, false},
+          {"{{width}}", in.width, false},    {"{{height}}", in.height, false},    {"{{reference}}", in.reference, false}};
+}
+
+}  // namespace
+
+std::set<std::string> ReplaceComfyMarkers(nlohmann::json& workflow, const std::vector<ComfyMarker>& markers) {
+  std::set<std::string> found;
+  if (!workflow.is_object()) return found;
+  for (auto& node : workflow)
+    if (node.is_object() && node.contains("inputs") && node["inputs"].is_object()) ReplaceIn(node["inputs"], markers, found);
+  return found;
+}
+
+Status CheckComfyWorkflowShape(const nlohmann::json& workflow, const std::string& where, const std::string& setting) {
+  if (workflow.is_object() && workflow.contains("nodes") && workflow.contains("links"))
+    return BadInput(where, "is a ComfyUI UI workflow, not the API format; in ComfyUI use Workflow > Export (API) "
+                           "(or 'Save (API Format)' with dev mode on) and point " + setting + " at that file");
+  if (!workflow.is_object() || workflow.empty())
+    return BadInput(where, "is not a ComfyUI API-format workflow (expected an object of nodes: "
+                           "{\"3\": {\"class_type\": …, \"inputs\": {…}}, …})");
+  for (const auto& [id, node] : workflow.items()) {
+    if (!node.is_object() || !node.contains("class_type") || !node.contains("inputs") || !node["inputs"].is_object())
+      return BadInput(where, "node \"" + id + "\" has no class_type and inputs; export the workflow in API format");
+  }
+  return {};
+}
+
+Result<nlohmann::json> LoadComfyWorkflow(const std::filesystem::path& series_root, const std::string& workflow,
+                                         const std::string& setting, const std::string& marker) {
+  if (Trim(workflow).empty())
+    return BadInput("reelwright.yaml", setting + " is empty; kind comfyui needs an API-format workflow file (relative "
+                                                 "to the series folder) with \"" + marker + "\" marked");
+  std::filesystem::path path = series_root / workflow;  // an absolute workflow stays absolute
+  auto text = ReadFile(path);
+  if (!text.ok()) return BadInput(path.string(), "cannot read the ComfyUI workflow (" + setting + "): " + text.error().message);
+  nlohmann::json json = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
+  if (json.is_discarded()) return BadInput(path.string(), "the ComfyUI workflow is not valid JSON");
+  RW_TRY(CheckComfyWorkflowShape(json, path.string(), setting));
+  return json;
+}
+
+const nlohmann::json* FirstComfyOutput(const nlohmann::json& entry, const std::vector<std::string>& lists,
+                                       const std::function<bool(const nlohmann::json& file)>& accept) {
+  if (!entry.contains("outputs") || !entry["outputs"].is_object()) return nullptr;
+  const nlohmann::json* any = nullptr;
+  for (const auto& [node, output] : entry["outputs"].items()) {
+    if (!output.is_object()) continue;
+    for (const auto& list : lists) {
+      if (!output.contains(list) || !output[list].is_array()) continue;
+      for (const auto& file : output[list]) {
+        if (!file.is_object() || StringAt(file, "filename").empty() || (accept && !accept(file))) continue;
+        if (StringAt(file, "type") == "output") return &file;
+        if (!any) any = &file;
+      }
+    }
+  }
+  return any;
+}
+
 Result<nlohmann::json> FillComfyWorkflow(nlohmann::json workflow, const ComfyInputs& inputs, const std::string& where) {
-  RW_TRY(CheckWorkflowShape(workflow, where));
-  MarkerScan scan;
-  for (auto& node : workflow) FillValue(node["inputs"], inputs, scan);
-  if (!scan.prompt)
+  RW_TRY(CheckComfyWorkflowShape(workflow, where, "providers.images.workflow"));
+  std::set<std::string> found = ReplaceComfyMarkers(workflow, ImageMarkers(inputs));
+  if (!found.count("{{prompt}}"))
     return BadInput(where, "marks no input \"{{prompt}}\"; set the positive prompt's text (e.g. a CLIPTextEncode "
                            "node's \"text\") to \"{{prompt}}\" so each frame's prompt goes there");
-  if (scan.reference && inputs.reference.empty())
+  if (found.count("{{reference}}") && inputs.reference.empty())
     return BadInput(where, "marks \"{{reference}}\" but this frame has no reference image; give the character or "
                            "location a reference, or use a workflow without \"{{reference}}\"");
   return workflow;
 }
 
 bool ComfyWorkflowUsesReference(const nlohmann::json& workflow) {
-  if (!workflow.is_object()) return false;
-  MarkerScan scan;
   nlohmann::json copy = workflow;
-  for (auto& node : copy)
-    if (node.is_object() && node.contains("inputs")) FillValue(node["inputs"], ComfyInputs{}, scan);
-  return scan.reference;
+  return ReplaceComfyMarkers(copy, {{"{{reference}}", "", false}}).count("{{reference}}") > 0;
+}
+
+// ---- ComfyUi ---------------------------------------------------------------------------------
+
+ComfyUi::ComfyUi(MediaHttp& http, std::string workflow) : http_(http), workflow_(std::move(workflow)) {}
+
+Result<std::string> ComfyUi::UploadImage(const std::string& png, const std::string& prefix, const std::string& key,
+                                         std::vector<CallRecord>& calls) {
+  // Named by content: the same image uploads to the same name, and overwriting it is harmless.
+  const std::string digest = Sha256Hex(png);
+  const std::string filename = prefix + digest.substr(0, 16) + ".png";
+  const std::string boundary = "----reelwright" + digest.substr(16, 24);
+  MediaHttp::Request upload;
+  upload.path = "/upload/image";
+  upload.content_type = "multipart/form-data; boundary=" + boundary;
+  upload.body = MultipartPart(boundary, "name=\"image\"; filename=\"" + filename + "\"", "image/png", png) +
+                MultipartPart(boundary, "name=\"overwrite\"", "", "true") +
+                MultipartPart(boundary, "name=\"type\"", "", "input") + "--" + boundary + "--\r\n";
+  RW_ASSIGN(MediaHttp::Reply reply, http_.Send(upload, key, calls));
+  nlohmann::json j = ParseObject(reply.body);
+  std::string name = StringAt(j, "name");
+  if (name.empty()) return http_.Invalid(calls, "answered the upload of " + filename + " without a name: " + Shorten(Trim(reply.body), 200));
+  std::string subfolder = StringAt(j, "subfolder");
+  return subfolder.empty() ? name : subfolder + "/" + name;
+}
+
+Result<std::string> ComfyUi::QueuePrompt(const nlohmann::json& workflow, const std::string& key,
+                                         std::vector<CallRecord>& calls) {
+  nlohmann::json body = {{"prompt", workflow}, {"client_id", "reelwright"}};
+  RW_ASSIGN(MediaHttp::Reply reply, http_.Send(JsonPost("/prompt", body), key, calls));
+  nlohmann::json j = ParseObject(reply.body);
+  std::string id = StringAt(j, "prompt_id");
+  if (id.empty()) return http_.Invalid(calls, "queued the workflow without a prompt_id: " + Shorten(Trim(reply.body), 200));
+  return id;
+}
+
+Result<nlohmann::json> ComfyUi::WaitForHistory(const std::string& prompt_id, const std::string& key,
+                                               std::vector<CallRecord>& calls) {
+  const MediaHttp::Options& o = http_.options();
+  MediaHttp::Request poll;
+  poll.method = "GET";
+  poll.path = "/history/" + UrlEncode(prompt_id);
+  double waited = 0;
+  for (int polls = 1;; ++polls) {
+    std::vector<CallRecord> attempts;
+    auto reply = http_.Send(poll, key, attempts);
+    if (attempts.empty()) return reply.ok() ? Result<nlohmann::json>(Failed("history poll sent nothing")) : reply.error();
+    for (const auto& a : attempts) waited += a.latency_s;
+    // Retried attempts are worth a ledger line; a poll that found nothing yet is not.
+    calls.insert(calls.end(), attempts.begin(), attempts.end() - 1);
+    CallRecord last = attempts.back();
+    if (!reply.ok()) {
+      calls.push_back(last);
+      return reply.error();
+    }
+    nlohmann::json j = nlohmann::json::parse(reply->body, nullptr, /*allow_exceptions=*/false);
+    if (!j.is_object()) {
+      calls.push_back(last);
+      return http_.Invalid(calls, "sent a history that is not a JSON object: " + Shorten(Trim(reply->body), 200));
+    }
+    if (j.contains(prompt_id) && j[prompt_id].is_object()) {
+      last.latency_s = waited;  // the whole wait for the result
+      calls.push_back(last);
+      const nlohmann::json& entry = j[prompt_id];
+      if (entry.contains("status") && entry["status"].is_object() && StringAt(entry["status"], "status_str") == "error")
+        return http_.Invalid(calls, "could not run the workflow " + workflow_ + " (prompt " + prompt_id +
+                                        "): " + ComfyExecutionError(entry["status"]) +
+                                        "; fix the workflow or see the ComfyUI console");
+      return entry;
+    }
+    if (waited + kComfyPollSeconds > o.timeout_s) {
+      last.latency_s = waited;
+      last.outcome = "failed: timeout (not done after " + std::to_string(polls) + " polls)";
+      calls.push_back(last);
+      return Failed(o.what + " " + o.base_url + " (ComfyUI) had not finished prompt " + prompt_id + " after " +
+                    FormatSeconds(o.timeout_s) + " s; raise " + o.setting + ".timeout_s if the workflow is slow, or "
+                    "check the ComfyUI queue");
+    }
+    http_.Sleep(kComfyPollSeconds);
+    waited += kComfyPollSeconds;
+  }
+}
+
+Result<std::string> ComfyUi::Download(const nlohmann::json& file, const std::string& accept, const std::string& key,
+                                      std::vector<CallRecord>& calls) {
+  MediaHttp::Request view;
+  view.method = "GET";
+  view.accept = accept;
+  view.path = "/view?filename=" + UrlEncode(StringAt(file, "filename")) +
+              "&subfolder=" + UrlEncode(StringAt(file, "subfolder")) + "&type=" + UrlEncode(StringAt(file, "type"));
+  RW_ASSIGN(MediaHttp::Reply reply, http_.Send(view, key, calls));
+  return std::move(reply.body);
 }
 
 // ---- MediaHttp -------------------------------------------------------------------------------
@@ -621,18 +749,6 @@ MediaHttp::Options ImageHttpOptions(const ImageProviderSettings& s) {
   return o;
 }
 
-MediaHttp::Request JsonPost(std::string path, const nlohmann::json& body) {
-  MediaHttp::Request r;
-  r.path = std::move(path);
-  r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  return r;
-}
-
-nlohmann::json ParseObject(const std::string& body) {
-  nlohmann::json j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
-  return j.is_object() ? j : nlohmann::json();
-}
-
 }  // namespace
 
 ImageClient::ImageClient(ImageProviderSettings settings, std::filesystem::path series_root)
@@ -669,10 +785,10 @@ Result<std::string> ImageClient::Generate(const ImageRequest& request, std::vect
     RW_ASSIGN(std::string key, http_->ApiKey());
     nlohmann::json workflow;
     if (kind == "comfyui") {
-      RW_ASSIGN(workflow, LoadWorkflow());
+      RW_ASSIGN(workflow, LoadComfyWorkflow(series_root_, settings_.workflow, "providers.images.workflow", "{{prompt}}"));
       ComfyInputs probe;
       probe.reference = request.reference_png.empty() ? "" : "probe";
-      RW_TRY(FillComfyWorkflow(workflow, probe, (series_root_ / settings_.workflow).string()));
+      RW_TRY(FillComfyWorkflow(workflow, probe, WorkflowPath()));
     }
 
     MediaHttp::Slot slot(*http_);
@@ -746,22 +862,11 @@ Result<std::string> ImageClient::GenerateA1111(const ImageRequest& request, cons
   return AcceptPng(std::move(*png), "an image", calls);
 }
 
-Result<nlohmann::json> ImageClient::LoadWorkflow() const {
-  if (Trim(settings_.workflow).empty())
-    return BadInput("reelwright.yaml", "providers.images.workflow is empty; kind comfyui needs an API-format workflow "
-                                       "file (relative to the series folder) with \"{{prompt}}\" marked");
-  std::filesystem::path path = series_root_ / settings_.workflow;  // an absolute workflow stays absolute
-  auto text = ReadFile(path);
-  if (!text.ok())
-    return BadInput(path.string(), "cannot read the ComfyUI workflow (providers.images.workflow): " + text.error().message);
-  nlohmann::json workflow = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
-  if (workflow.is_discarded()) return BadInput(path.string(), "the ComfyUI workflow is not valid JSON");
-  RW_TRY(CheckWorkflowShape(workflow, path.string()));
-  return workflow;
-}
+std::string ImageClient::WorkflowPath() const { return (series_root_ / settings_.workflow).string(); }
 
 Result<std::string> ImageClient::GenerateComfy(const nlohmann::json& workflow, const ImageRequest& request,
                                                const std::string& key, std::vector<CallRecord>& calls) {
+  ComfyUi comfy(*http_, settings_.workflow);
   ComfyInputs inputs;
   inputs.prompt = request.prompt;
   inputs.negative = NegativeFor(request);
@@ -770,104 +875,17 @@ Result<std::string> ImageClient::GenerateComfy(const nlohmann::json& workflow, c
   inputs.height = request.height;
   // A reference the workflow has no place for is not uploaded.
   if (!request.reference_png.empty() && ComfyWorkflowUsesReference(workflow)) {
-    RW_ASSIGN(inputs.reference, UploadReference(request.reference_png, key, calls));
+    RW_ASSIGN(inputs.reference, comfy.UploadImage(request.reference_png, "rw_ref_", key, calls));
   }
-  RW_ASSIGN(nlohmann::json filled, FillComfyWorkflow(workflow, inputs, (series_root_ / settings_.workflow).string()));
-  RW_ASSIGN(std::string prompt_id, QueuePrompt(filled, key, calls));
-  RW_ASSIGN(nlohmann::json entry, WaitForHistory(prompt_id, key, calls));
-  return DownloadOutput(entry, prompt_id, key, calls);
-}
-
-Result<std::string> ImageClient::UploadReference(const std::string& png, const std::string& key,
-                                                 std::vector<CallRecord>& calls) {
-  // Named by content: the same reference uploads to the same name, and overwriting it is harmless.
-  const std::string digest = Sha256Hex(png);
-  const std::string filename = "rw_ref_" + digest.substr(0, 16) + ".png";
-  const std::string boundary = "----reelwright" + digest.substr(16, 24);
-  MediaHttp::Request upload;
-  upload.path = "/upload/image";
-  upload.content_type = "multipart/form-data; boundary=" + boundary;
-  upload.body = MultipartPart(boundary, "name=\"image\"; filename=\"" + filename + "\"", "image/png", png) +
-                MultipartPart(boundary, "name=\"overwrite\"", "", "true") +
-                MultipartPart(boundary, "name=\"type\"", "", "input") + "--" + boundary + "--\r\n";
-  RW_ASSIGN(MediaHttp::Reply reply, http_->Send(upload, key, calls));
-  nlohmann::json j = ParseObject(reply.body);
-  std::string name = StringAt(j, "name");
-  if (name.empty())
-    return http_->Invalid(calls, "answered the reference upload without a name: " + Shorten(Trim(reply.body), 200));
-  std::string subfolder = StringAt(j, "subfolder");
-  return subfolder.empty() ? name : subfolder + "/" + name;
-}
-
-Result<std::string> ImageClient::QueuePrompt(const nlohmann::json& workflow, const std::string& key,
-                                             std::vector<CallRecord>& calls) {
-  nlohmann::json body = {{"prompt", workflow}, {"client_id", "reelwright"}};
-  RW_ASSIGN(MediaHttp::Reply reply, http_->Send(JsonPost("/prompt", body), key, calls));
-  nlohmann::json j = ParseObject(reply.body);
-  std::string id = StringAt(j, "prompt_id");
-  if (id.empty()) return http_->Invalid(calls, "queued the workflow without a prompt_id: " + Shorten(Trim(reply.body), 200));
-  return id;
-}
-
-Result<nlohmann::json> ImageClient::WaitForHistory(const std::string& prompt_id, const std::string& key,
-                                                   std::vector<CallRecord>& calls) {
-  MediaHttp::Request poll;
-  poll.method = "GET";
-  poll.path = "/history/" + UrlEncode(prompt_id);
-  double waited = 0;
-  for (int polls = 1;; ++polls) {
-    std::vector<CallRecord> attempts;
-    auto reply = http_->Send(poll, key, attempts);
-    if (attempts.empty()) return reply.ok() ? Result<nlohmann::json>(Failed("history poll sent nothing")) : reply.error();
-    for (const auto& a : attempts) waited += a.latency_s;
-    // Retried attempts are worth a ledger line; a poll that found nothing yet is not.
-    calls.insert(calls.end(), attempts.begin(), attempts.end() - 1);
-    CallRecord last = attempts.back();
-    if (!reply.ok()) {
-      calls.push_back(last);
-      return reply.error();
-    }
-    nlohmann::json j = nlohmann::json::parse(reply->body, nullptr, /*allow_exceptions=*/false);
-    if (!j.is_object()) {
-      calls.push_back(last);
-      return http_->Invalid(calls, "sent a history that is not a JSON object: " + Shorten(Trim(reply->body), 200));
-    }
-    if (j.contains(prompt_id) && j[prompt_id].is_object()) {
-      last.latency_s = waited;  // the whole wait for the result
-      calls.push_back(last);
-      const nlohmann::json& entry = j[prompt_id];
-      if (entry.contains("status") && entry["status"].is_object() && StringAt(entry["status"], "status_str") == "error")
-        return http_->Invalid(calls, "could not run the workflow " + settings_.workflow + " (prompt " + prompt_id +
-                                         "): " + ComfyExecutionError(entry["status"]) +
-                                         "; fix the workflow or see the ComfyUI console");
-      return entry;
-    }
-    if (waited + kComfyPollSeconds > settings_.timeout_s) {
-      last.latency_s = waited;
-      last.outcome = "failed: timeout (not done after " + std::to_string(polls) + " polls)";
-      calls.push_back(last);
-      return Failed("image server " + settings_.base_url + " (ComfyUI) had not finished prompt " + prompt_id + " after " +
-                    FormatSeconds(settings_.timeout_s) + " s; raise providers.images.timeout_s if the workflow is "
-                    "slow, or check the ComfyUI queue");
-    }
-    http_->Sleep(kComfyPollSeconds);
-    waited += kComfyPollSeconds;
-  }
-}
-
-Result<std::string> ImageClient::DownloadOutput(const nlohmann::json& entry, const std::string& prompt_id,
-                                                const std::string& key, std::vector<CallRecord>& calls) {
-  const nlohmann::json* image = FirstOutputImage(entry);
+  RW_ASSIGN(nlohmann::json filled, FillComfyWorkflow(workflow, inputs, WorkflowPath()));
+  RW_ASSIGN(std::string prompt_id, comfy.QueuePrompt(filled, key, calls));
+  RW_ASSIGN(nlohmann::json entry, comfy.WaitForHistory(prompt_id, key, calls));
+  const nlohmann::json* image = FirstComfyOutput(entry, {"images"});
   if (!image)
     return http_->Invalid(calls, "finished prompt " + prompt_id + " without an image in its outputs; the workflow " +
                                      settings_.workflow + " needs a SaveImage node");
-  MediaHttp::Request view;
-  view.method = "GET";
-  view.accept = "image/png";
-  view.path = "/view?filename=" + UrlEncode(StringAt(*image, "filename")) +
-              "&subfolder=" + UrlEncode(StringAt(*image, "subfolder")) + "&type=" + UrlEncode(StringAt(*image, "type"));
-  RW_ASSIGN(MediaHttp::Reply reply, http_->Send(view, key, calls));
-  return AcceptPng(std::move(reply.body), "the image " + StringAt(*image, "filename"), calls);
+  RW_ASSIGN(std::string png, comfy.Download(*image, "image/png", key, calls));
+  return AcceptPng(std::move(png), "the image " + StringAt(*image, "filename"), calls);
 }
 
 }  // namespace rw

@@ -35,6 +35,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -78,12 +79,7 @@ class ImageClient {
   Result<std::string> GenerateA1111(const ImageRequest& request, const std::string& key, std::vector<CallRecord>& calls);
   Result<std::string> GenerateComfy(const nlohmann::json& workflow, const ImageRequest& request, const std::string& key,
                                     std::vector<CallRecord>& calls);
-  Result<std::string> UploadReference(const std::string& png, const std::string& key, std::vector<CallRecord>& calls);
-  Result<std::string> QueuePrompt(const nlohmann::json& workflow, const std::string& key, std::vector<CallRecord>& calls);
-  Result<nlohmann::json> WaitForHistory(const std::string& prompt_id, const std::string& key, std::vector<CallRecord>& calls);
-  Result<std::string> DownloadOutput(const nlohmann::json& entry, const std::string& prompt_id, const std::string& key,
-                                     std::vector<CallRecord>& calls);
-  Result<nlohmann::json> LoadWorkflow() const;
+  std::string WorkflowPath() const;
   Result<std::string> AcceptPng(std::string bytes, const std::string& source, std::vector<CallRecord>& calls) const;
   std::string NegativeFor(const ImageRequest& request) const;
 
@@ -99,6 +95,9 @@ Result<std::string> Base64Decode(std::string_view text);
 
 // True when `bytes` start with the 8-byte PNG signature.
 bool HasPngSignature(std::string_view bytes);
+// What some unexpected bytes are, for an error: "it is empty", "it starts with \"<text>\"" or
+// "it starts with bytes 3C 21 44 4F".
+std::string DescribeLeadingBytes(std::string_view bytes);
 
 // The ComfyUI values the markers of a workflow are replaced by.
 struct ComfyInputs {
@@ -116,8 +115,64 @@ Result<nlohmann::json> FillComfyWorkflow(nlohmann::json workflow, const ComfyInp
 bool ComfyWorkflowUsesReference(const nlohmann::json& workflow);
 
 // ---------------------------------------------------------------------------------------------
-// The HTTP side shared by ImageClient and SpeechClient (not meant for other callers): requests
-// to one server with retries, backoff, a CallRecord per attempt, and a counting semaphore.
+// ComfyUI's side shared by ImageClient and VideoClient (not meant for other callers).
+
+// One marker of a workflow and what replaces it.
+struct ComfyMarker {
+  std::string name;      // "{{seed}}"
+  nlohmann::json value;  // typed: a number stays a number in the JSON ComfyUI receives
+  bool in_text = false;  // also replaced inside longer strings ("cinematic still, {{prompt}}")
+};
+// Replaces, in every node's "inputs" (recursing into lists and objects), each string equal to a
+// marker by its value, and in_text markers inside longer strings by the value's text. Returns the
+// names of the markers found. Anything that is not a node with inputs is left alone.
+std::set<std::string> ReplaceComfyMarkers(nlohmann::json& workflow, const std::vector<ComfyMarker>& markers);
+// The workflow is ComfyUI's API format ({"<id>": {"class_type", "inputs"}, …}); BadInput naming
+// `where` otherwise, with a hint for the UI format that points at `setting` (e.g. "providers.images.workflow").
+Status CheckComfyWorkflowShape(const nlohmann::json& workflow, const std::string& where, const std::string& setting);
+// Reads and checks the workflow file `workflow` (relative to `series_root`, or absolute).
+// `setting` and `marker` (the marker it must have) make the hints; every problem is BadInput.
+Result<nlohmann::json> LoadComfyWorkflow(const std::filesystem::path& series_root, const std::string& workflow,
+                                         const std::string& setting, const std::string& marker);
+// The first file listed under outputs.<node>.<one of `lists`>[] of a history entry (nodes in the
+// entry's order), saved files ("type": "output") before previews and temp files; files `accept`
+// turns down are skipped. Null when there is none.
+const nlohmann::json* FirstComfyOutput(const nlohmann::json& entry, const std::vector<std::string>& lists,
+                                       const std::function<bool(const nlohmann::json& file)>& accept = nullptr);
+
+// The steps of one ComfyUI run over a client's MediaHttp: upload images (POST /upload/image),
+// queue the filled workflow (POST /prompt), follow it (GET /history/<id> every 0.5 s, up to the
+// server's timeout_s), download an output (GET /view). Errors name the server, the workflow and
+// the setting to change, as MediaHttp's options give them. The caller holds a MediaHttp::Slot.
+class ComfyUi {
+ public:
+  // `workflow` names the workflow file in messages, as the settings give it.
+  ComfyUi(MediaHttp& http, std::string workflow);
+
+  // Uploads a PNG named by its content ("<prefix><sha256 prefix>.png", overwriting: the same
+  // bytes get the same name) and returns the name the workflow's LoadImage must use.
+  Result<std::string> UploadImage(const std::string& png, const std::string& prefix, const std::string& key,
+                                  std::vector<CallRecord>& calls);
+  // Queues the filled workflow; its prompt_id.
+  Result<std::string> QueuePrompt(const nlohmann::json& workflow, const std::string& key, std::vector<CallRecord>& calls);
+  // The history entry once the prompt has run; Failed quoting ComfyUI's error if it failed, or on
+  // timeout. Polls that find nothing yet are not recorded; the one that finds the entry is, with
+  // the whole wait as its latency.
+  Result<nlohmann::json> WaitForHistory(const std::string& prompt_id, const std::string& key,
+                                        std::vector<CallRecord>& calls);
+  // Downloads an output `file` ({"filename", "subfolder", "type"}) with GET /view.
+  Result<std::string> Download(const nlohmann::json& file, const std::string& accept, const std::string& key,
+                               std::vector<CallRecord>& calls);
+
+ private:
+  MediaHttp& http_;
+  std::string workflow_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// The HTTP side shared by ImageClient, SpeechClient and VideoClient (not meant for other
+// callers): requests to one server with retries, backoff, a CallRecord per attempt, and a
+// counting semaphore.
 class MediaHttp {
  public:
   struct Options {

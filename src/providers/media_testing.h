@@ -1,7 +1,8 @@
-// Test-only helpers for the image and speech clients: real media made here (a PNG encoder that
-// writes stored deflate blocks, a 16-bit PCM WAV sine), a checker that verifies such a PNG down
-// to its CRCs and Adler-32, and a scriptable fake media server on 127.0.0.1 that records every
-// request (JSON bodies, multipart files, query parameters) and how many ran at once.
+// Test-only helpers for the image, speech and video clients: real media made here (a PNG encoder
+// that writes stored deflate blocks, a 16-bit PCM WAV sine, an MP4 without tracks), a checker
+// that verifies such a PNG down to its CRCs and Adler-32, ComfyUI history entries, and a
+// scriptable fake media server on 127.0.0.1 that records every request (JSON bodies, multipart
+// files, query parameters) and how many ran at once.
 // Header-only; never included by library code. No network beyond loopback.
 #pragma once
 
@@ -199,6 +200,45 @@ inline std::string MakeWav(double seconds, int sample_rate = 24000, double hz = 
     }
   }
   return out;
+}
+
+// ---- MP4 --------------------------------------------------------------------------------------
+
+inline std::string Mp4Box(const std::string& type, const std::string& payload) {
+  std::string out;
+  PutBe32(out, static_cast<uint32_t>(8 + payload.size()));
+  return out + type + payload;
+}
+
+// A structurally valid MP4 without FFmpeg: an ftyp box (isom, compatible iso2/mp41) and a movie
+// header (moov/mvhd: timescale 1000, `duration_ms`, next track 1) with no tracks, so a player
+// opens it and finds no streams. The video client checks signatures only ("ftyp" at offset 4),
+// so this is all its tests need; decoding is post/conform's business and tested there.
+inline std::string MakeMp4(uint32_t duration_ms = 5000) {
+  std::string ftyp = "isom";
+  PutBe32(ftyp, 0x200);
+  ftyp += "isomiso2mp41";
+  std::string mvhd(4, '\0');  // version 0, no flags
+  PutBe32(mvhd, 0);            // creation time
+  PutBe32(mvhd, 0);            // modification time
+  PutBe32(mvhd, 1000);         // timescale
+  PutBe32(mvhd, duration_ms);
+  PutBe32(mvhd, 0x00010000);   // rate 1.0
+  mvhd += std::string("\x01\x00", 2) + std::string(10, '\0');  // volume 1.0, reserved
+  for (uint32_t m : {0x00010000u, 0u, 0u, 0u, 0x00010000u, 0u, 0u, 0u, 0x40000000u}) PutBe32(mvhd, m);  // identity
+  mvhd += std::string(24, '\0');  // pre_defined
+  PutBe32(mvhd, 1);                // next track ID
+  return Mp4Box("ftyp", ftyp) + Mp4Box("moov", Mp4Box("mvhd", mvhd));
+}
+
+// ---- ComfyUI ---------------------------------------------------------------------------------
+
+// A /history/<id> entry as ComfyUI writes it once the prompt has run.
+inline nlohmann::json ComfyHistoryEntry(const nlohmann::json& outputs, const std::string& status = "success",
+                                        const nlohmann::json& messages = nlohmann::json::array()) {
+  return {{"prompt", {1, "abc-123", nlohmann::json::object(), nlohmann::json::object(), {"9"}}},
+          {"outputs", outputs},
+          {"status", {{"status_str", status}, {"completed", status == "success"}, {"messages", messages}}}};
 }
 
 // ---- a fake media server ---------------------------------------------------------------------
