@@ -286,6 +286,15 @@ int main(int argc, char** argv) {
   cmd_eval->add_option("episodes", eval_episodes, "Episode numbers (default: every episode with a script)");
   cmd_eval->add_flag("--json", eval_json, "Print the whole report as JSON (schema EvalReport.1, see docs/eval-json.md)");
 
+  // reference
+  auto* cmd_reference = app.add_subcommand(
+      "reference", "Make a reference image for a character or location once (image server, else the painter) and keep it");
+  std::string reference_dir, reference_id;
+  bool reference_force = false;
+  cmd_reference->add_option("folder", reference_dir, "The series folder")->required();
+  cmd_reference->add_option("id", reference_id, "A character (C01) or location (L01) of bible.yaml")->required();
+  cmd_reference->add_flag("--force", reference_force, "Make another even if one is set");
+
   // export
   auto* cmd_export = app.add_subcommand(
       "export", "Make a delivery folder: episodes, covers, subtitles, stems, scripts (Fountain, FDX), editor hand-off, manifest with checksums");
@@ -481,6 +490,13 @@ int main(int argc, char** argv) {
       return 0;
     }
     PrintEval(*report);
+    return 0;
+  }
+  if (cmd_reference->parsed()) {
+    auto made = rw::MakeReference(reference_dir, reference_id, reference_force);
+    if (!made.ok()) return Fail(made.error());
+    std::printf("Wrote %s and named it in bible.yaml for %s; every shot that shows it will carry it after the next build.\n",
+                made->c_str(), reference_id.c_str());
     return 0;
   }
   if (cmd_export->parsed()) {

@@ -8,10 +8,13 @@
 #include "base/file.h"
 #include "base/hash.h"
 #include "base/line_diff.h"
+#include "base/rng.h"
 #include "base/text.h"
 #include "build/series_lock.h"
 #include "post/presets.h"
 #include "providers/chat_client.h"
+#include "providers/image_client.h"
+#include "visual/shot_planner.h"
 #include "schema/arc.h"
 #include "schema/beats.h"
 #include "schema/bible.h"
@@ -404,6 +407,72 @@ Status PickVariant(const fs::path& root, const std::string& artifact, const std:
   }
   RW_ASSIGN(State state, OpenState(root));
   return ReplaceWith(root, state, rel, root / VariantPathFor(rel, want), "picked");
+}
+
+// ---- references ----
+
+Result<std::string> MakeReference(const fs::path& root, const std::string& id, bool force) {
+  RW_ASSIGN(auto lock, SeriesLock::Acquire(root / kStateDir));
+  RW_ASSIGN(Settings settings, LoadSettings(root));
+  std::string bible_path = (root / kBibleFile).string();
+  RW_ASSIGN(Bible bible, LoadYaml<Bible>(root / kBibleFile, bible_path));
+  Character* character = nullptr;
+  Location* location = nullptr;
+  for (auto& c : bible.characters)
+    if (c.id == id) character = &c;
+  for (auto& l : bible.locations)
+    if (l.id == id) location = &l;
+  if (!character && !location) return BadInput(id, "no character or location with this id in bible.yaml (C01…, L01…)");
+  std::string& reference = character ? character->reference : location->reference;
+  std::error_code ec;
+  if (!reference.empty() && fs::exists(root / reference, ec) && !force)
+    return BadInput(id, "already has the reference " + reference + ", kept as it is; pass --force to make another");
+
+  std::string rel = "refs/" + id + ".png";
+  uint32_t seed = character && character->seed != 0 ? character->seed : static_cast<uint32_t>(StableHash64("reference/" + id));
+  if (!settings.providers.images.kind.empty()) {
+    ImageClient client(settings.providers.images, root);
+    ImageRequest request;
+    request.prompt = std::string(character ? "character reference, full figure, front view, plain background; "
+                                           : "location reference, establishing view, no people; ") +
+                     ExpandPrompt("@" + id + "; @style", bible);
+    request.width = 768;
+    request.height = 1344;
+    request.seed = seed;
+    std::vector<CallRecord> calls;
+    auto png = client.Generate(request, &calls);
+    if (auto state = OpenState(root); state.ok() && !calls.empty()) {
+      std::vector<ModelCall> recorded;
+      for (const auto& c : calls)
+        recorded.push_back({c.provider, c.model, c.attempt, c.http_status, 0, 0, c.latency_s, c.cost, c.outcome});
+      (void)state->ledger->RecordCalls("reference:" + id, recorded);
+    }
+    if (!png.ok()) return png.error();
+    RW_TRY(WriteFileAtomic(root / rel, *png));
+  } else {
+    Shot shot;
+    shot.id = id;
+    shot.type = character ? ShotType::kMS : ShotType::kWS;
+    if (character) shot.cast = {id};
+    shot.location = location ? id : std::string();
+    shot.caption = character ? character->name : location->name;
+    shot.seed = seed;
+    PanelSpec spec = PanelFor(bible, shot, 540, 960);
+    spec.label = id + " · reference";
+    spec.style = settings.format.style;
+    RW_ASSIGN(Image panel, PaintPanel(spec));
+    RW_TRY(MakeDirs((root / rel).parent_path()));
+    RW_TRY(WritePng(root / rel, panel));
+  }
+  reference = rel;
+  if (character && character->seed == 0) character->seed = seed;
+  RW_TRY(WriteFileAtomic(root / kBibleFile, ToYaml(bible)));
+  // The bible with its reference is a person's choice from now on: no build writes over it.
+  if (auto state = OpenState(root); state.ok() && state->ledger->GetArtifact(kBibleFile)) {
+    RW_ASSIGN(std::string hash, state->store->PutFile(root / kBibleFile));
+    RW_TRY(state->ledger->RecordChoice(kBibleFile, hash, "picked"));
+  }
+  return rel;
 }
 
 // ---- authorship ----

@@ -70,6 +70,13 @@ Result<std::string> DiffVariants(const std::filesystem::path& root, const std::s
 // replaces is kept as a version first.
 Status PickVariant(const std::filesystem::path& root, const std::string& artifact, const std::string& name);
 
+// ---- references ----
+// Makes a reference image for a character or location (by id) once — through the image server
+// when the series has one, else painted by the built-in painter — writes refs/<id>.png, names
+// it in bible.yaml and records the bible as a person's choice, so no build replaces it. Every
+// shot that shows the character then carries it. Refuses when one is set, unless `force`.
+Result<std::string> MakeReference(const std::filesystem::path& root, const std::string& id, bool force);
+
 // ---- authorship ----
 // Attributes every line of an episode's script against the last version a model wrote, and
 // records it in the ledger.

@@ -18,6 +18,7 @@
 #include "schema/yaml_io.h"
 #include "story/fountain.h"
 #include "story/llm_testing.h"
+#include "schema/bible.h"
 #include "visual/png.h"
 
 namespace rw {
@@ -321,6 +322,34 @@ TEST_F(ControlTest, VariantsSideBySideThenPick) {
   ASSERT_TRUE(png.ok());
   EXPECT_EQ(png->width, 540);
   EXPECT_NE(Sha256Hex(Read((*frames)[0])), Sha256Hex(Read(frame)));
+}
+
+TEST_F(ControlTest, AReferenceIsMadeOnceAndEveryShotOfItsCharacterCarriesIt) {
+  Build("shots");
+  auto made = MakeReference(root_, "C01", false);
+  ASSERT_TRUE(made.ok()) << made.error().ToString();
+  EXPECT_EQ(*made, "refs/C01.png");
+  auto png = ReadPng(root_ / "refs/C01.png");
+  ASSERT_TRUE(png.ok());
+  auto bible = LoadYaml<Bible>(root_ / "bible.yaml", "bible.yaml");
+  ASSERT_TRUE(bible.ok());
+  EXPECT_EQ(bible->characters[0].reference, "refs/C01.png");
+  EXPECT_NE(bible->characters[0].seed, 0u);
+  EXPECT_FALSE(MakeReference(root_, "C01", false).ok());  // kept: a second one needs --force
+  EXPECT_FALSE(MakeReference(root_, "C99", false).ok());
+  std::string bible_text = Read("bible.yaml");
+  ChangeIdea("A courier finds she is the heir of the family she delivers to.");
+  Build("shots");
+  EXPECT_EQ(Read("bible.yaml"), bible_text);  // a person's choice: the idea change does not replace it
+  auto shots = LoadYaml<Shots>(root_ / "episodes/ep001/shots.yaml", "shots.yaml");
+  ASSERT_TRUE(shots.ok());
+  int with = 0;
+  for (const auto& shot : shots->shots)
+    if (std::find(shot.cast.begin(), shot.cast.end(), "C01") != shot.cast.end()) {
+      ++with;
+      EXPECT_NE(std::find(shot.references.begin(), shot.references.end(), "refs/C01.png"), shot.references.end()) << shot.id;
+    }
+  EXPECT_GT(with, 0);
 }
 
 TEST_F(ControlTest, CreditsCountWhatAPersonWrote) {
