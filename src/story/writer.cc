@@ -523,6 +523,7 @@ void AssignVoice(Character& c, const std::string& espeak_voice, std::vector<std:
   if (c.role == "rival") { pitch_lo = 64; pitch_hi = 78; rate_lo = 165; rate_hi = 180; }
   c.voice.pitch = r.Range(pitch_lo, pitch_hi);
   c.voice.rate = r.Range(rate_lo, rate_hi);
+  AgeVoice(c.voice, c.age);
   while (!used.insert({c.voice.variant, c.voice.pitch}).second) c.voice.pitch = (c.voice.pitch + 7) % 101;
 }
 
@@ -604,6 +605,12 @@ void PlanReveals(const Settings& settings, const Bible& bible, Arc& arc) {
 }
 
 }  // namespace
+
+void AgeVoice(VoiceSpec& voice, int age) {
+  int years = std::clamp(age, 12, 90) - 35;
+  voice.pitch = std::clamp(voice.pitch - years / 2, 5, 95);  // older voices sit lower
+  voice.rate = std::clamp(voice.rate - years / 3, 130, 200);  // and take their time
+}
 
 std::string CueName(const Character& character) {
   return IsLatin(character.name) ? ToUpperAscii(character.name) : character.name;

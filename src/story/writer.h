@@ -49,6 +49,9 @@ Beats WriteBeats(const Settings& settings, const Bible& bible, const Arc& arc, i
 std::string WriteScript(const Settings& settings, const Bible& bible, const Beats& beats, const GenrePack& pack);
 
 // The name a character's cue carries: upper case for Latin names, as written otherwise.
+// Moves a voice for a character's age: lower and slower past 35, higher and quicker below.
+void AgeVoice(VoiceSpec& voice, int age);
+
 std::string CueName(const Character& character);
 
 }  // namespace rw

@@ -307,4 +307,24 @@ TEST(Writer, Sample) {
 }
 
 }  // namespace
+namespace {
+
+TEST(Voices, AgeMovesPitchAndRate) {
+  VoiceSpec young, old;
+  young.pitch = old.pitch = 50;
+  young.rate = old.rate = 165;
+  AgeVoice(young, 22);
+  AgeVoice(old, 68);
+  EXPECT_GT(young.pitch, 50);
+  EXPECT_LT(old.pitch, 50);
+  EXPECT_GT(young.rate, old.rate);
+  VoiceSpec same;
+  same.pitch = 50;
+  same.rate = 165;
+  AgeVoice(same, 35);
+  EXPECT_EQ(same.pitch, 50);
+  EXPECT_EQ(same.rate, 165);
+}
+
+}  // namespace
 }  // namespace rw
