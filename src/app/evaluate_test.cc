@@ -195,6 +195,23 @@ TEST(EvalPairs, ACrisisCliffhangerPullsHarderThanAQuietEnding) {
   EXPECT_TRUE(Says(weak, "the cliffhanger is weak"));
 }
 
+TEST(EvalPairs, AWeakPaywallEpisodeFitsTheMarketWorse) {
+  Bible bible = TwoCharacters();
+  EpisodeInput ep = Base(bible);
+  ep.number = 3;
+  ep.beats.beats.back().summary = "Vivian goes home.";
+  ep.beats.beats.back().emotion = {0.2, 0.4};
+  SeriesInput plain = SeriesOf({ep}), paywall = plain;
+  paywall.arc.episodes.push_back(ArcEpisode{});
+  paywall.arc.episodes.back().number = 3;
+  paywall.arc.episodes.back().paywall = true;
+  EpisodeReport a = Evaluate(plain).episodes.at(0), b = Evaluate(paywall).episodes.at(0);
+  EXPECT_EQ(Dim(a, "market").metrics.at("paywall_fit"), 100);
+  EXPECT_LT(Dim(b, "market").metrics.at("paywall_fit"), 50);  // outside 8–12 and a weak cliffhanger
+  EXPECT_LT(Dim(b, "market").score, Dim(a, "market").score);
+  EXPECT_TRUE(Says(b, "the paywall episode sits outside episodes 8–12"));
+}
+
 TEST(EvalPairs, DialogueAt25CharactersASecondReadsWorseThanAt12) {
   Bible bible = TwoCharacters();
   EpisodeReport slow = EvaluateOne(Base(bible, 12)), fast = EvaluateOne(Base(bible, 25));

@@ -676,10 +676,11 @@ Dimension Originality(Context& c, size_t index, const OriginalityData& data, std
 Dimension Market(Context& c, std::vector<Finding>& fixes) {
   const RhythmSettings& r = c.series.settings.rhythm;
   Scorer s("market",
-           "0.35 × hook (100 when it lands by " + Num(r.hook_by_s, 0) + " s, 15 less a second after; 0 if none) + 0.25 × "
-           "cliffhanger strength + 0.2 × satisfaction density (40 + 30 a point a minute, up to 100) + 0.2 × length fit (100 "
-           "within 60–120 s, 3 less a second outside). A heuristic after what the vertical platforms report of completion "
-           "and paid unlocks",
+           "0.3 × hook (100 when it lands by " + Num(r.hook_by_s, 0) + " s, 15 less a second after; 0 if none) + 0.25 × "
+           "cliffhanger strength + 0.15 × satisfaction density (40 + 30 a point a minute, up to 100) + 0.15 × length fit (100 "
+           "within 60–120 s, 3 less a second outside) + 0.15 × paywall fit (100, except the paywall episode: 60 outside "
+           "episodes 8–12, and 30% less when its cliffhanger is under 80). A heuristic after what the vertical platforms "
+           "report of completion and paid unlocks",
            true, c.ep.number);
   double hook = c.hook_s < 0 ? 0 : Clamp100(100 - std::max(0.0, c.hook_s - r.hook_by_s) * 15);
   double density = Clamp100(40 + 30 * c.satisfaction_per_minute);
@@ -689,7 +690,18 @@ Dimension Market(Context& c, std::vector<Finding>& fixes) {
   s.Metric("cliffhanger", c.cliffhanger_strength);
   s.Metric("satisfaction_density", density);
   s.Metric("length_fit", length);
-  s.Set(0.35 * hook + 0.25 * c.cliffhanger_strength + 0.2 * density + 0.2 * length);
+  double paywall = 100;
+  if (c.arc && c.arc->paywall) {
+    int at = c.ep.number;
+    paywall = (at >= 8 && at <= 12 ? 100.0 : 60.0) * (c.cliffhanger_strength >= 80 ? 1.0 : 0.7);
+    if (paywall < 100)
+      fixes.push_back({(100 - paywall) * 0.15 / kScored, "market", c.ep.number,
+                       "the paywall episode " + std::string(at >= 8 && at <= 12 ? "" : "sits outside episodes 8–12 and ") +
+                           (c.cliffhanger_strength >= 80 ? "" : "ends on a cliffhanger weaker than 80/100; ") +
+                           "viewers pay when the strongest question lands where they are hooked"});
+  }
+  s.Metric("paywall_fit", paywall);
+  s.Set(0.3 * hook + 0.25 * c.cliffhanger_strength + 0.15 * density + 0.15 * length + 0.15 * paywall);
   if (length < 100)
     fixes.push_back({(100 - length) * 0.2 / kScored, "market", c.ep.number,
                      "the episode runs " + Num(seconds) + " s; the platforms sell 60–120 s episodes"});
