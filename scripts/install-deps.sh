@@ -12,7 +12,7 @@ packages=(
   libsqlite3-dev libssl-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libcpp-httplib-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   fonts-noto-cjk fonts-dejavu-core
-  ffmpeg
+  ffmpeg libxml2-utils
 )
 
 missing=()
