@@ -15,125 +15,27 @@
 
 #include "base/text.h"
 #include "providers/base_url.h"
+#include "providers/http.h"
 
 namespace rw {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
 constexpr double kBackoffBaseSeconds = 0.5;
 constexpr double kBackoffCapSeconds = 8;
 constexpr double kJitterFraction = 0.25;
-constexpr size_t kMaxOutcomeChars = 300;
 
-enum class Transport { kResponse, kTimeout, kDropped, kUnreachable, kOther };
-
-struct HttpAttempt {
-  Transport transport = Transport::kOther;
-  int status = 0;
-  std::string content_type;
-  std::string body;
-  std::string retry_after;
-  std::string detail;  // why there is no response
-  double latency_s = 0;
-};
-
-std::string Shorten(std::string text, size_t max_chars = kMaxOutcomeChars) {
-  if (text.size() <= max_chars) return text;
-  size_t cut = max_chars;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // keep UTF-8 whole
-  text.resize(cut);
-  return text + "…";
-}
-
-std::string FormatSeconds(double s) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", s);
-  return buf;
-}
-
-// One POST; never throws.
+// One POST of a JSON body, accepting JSON or a stream of server-sent events; never throws.
 // `on_bytes` sees the response body as it arrives (a streamed reply's events).
 HttpAttempt PostJson(const BaseUrl& url, const std::string& path, const std::string& api_key, const std::string& body,
                      double timeout_s, const std::function<void(const std::string& so_far)>& on_bytes) {
-  HttpAttempt out;
-  auto start = Clock::now();
-  auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
-  try {
-    httplib::Client client(url.SchemeHostPort());
-    double t = std::max(0.001, timeout_s);
-    auto sec = static_cast<time_t>(t);
-    auto usec = static_cast<time_t>(std::lround((t - static_cast<double>(sec)) * 1e6));
-    client.set_connection_timeout(sec, usec);
-    client.set_read_timeout(sec, usec);
-    client.set_write_timeout(sec, usec);
-    httplib::Request req;
-    req.method = "POST";
-    req.path = path;
-    req.headers = {{"Accept", "application/json, text/event-stream"}, {"Content-Type", "application/json"}};
-    if (!api_key.empty()) req.headers.emplace("Authorization", "Bearer " + api_key);
-    req.body = body;
-    req.content_receiver = [&](const char* data, size_t n, uint64_t, uint64_t) {
-      out.body.append(data, n);
-      if (on_bytes) on_bytes(out.body);
-      return true;
-    };
-    auto res = client.send(req);
-    out.latency_s = elapsed();
-    if (res) {
-      out.transport = Transport::kResponse;
-      out.status = res->status;
-      out.content_type = res->get_header_value("Content-Type");
-      out.retry_after = res->get_header_value("Retry-After");
-      return out;
-    }
-    httplib::Error error = res.error();
-    switch (error) {
-      case httplib::Error::Connection:
-        out.transport = Transport::kUnreachable;
-        out.detail = "connection refused or host not found";
-        break;
-      case httplib::Error::ConnectionTimeout:
-        out.transport = Transport::kTimeout;
-        out.detail = "no connection within " + FormatSeconds(timeout_s) + " s (timeout)";
-        break;
-      case httplib::Error::Read:
-        // httplib reports a read timeout and a closed connection alike; the clock tells them apart.
-        if (out.latency_s >= 0.9 * timeout_s) {
-          out.transport = Transport::kTimeout;
-          out.detail = "no reply within " + FormatSeconds(timeout_s) + " s (timeout)";
-        } else {
-          out.transport = Transport::kDropped;
-          out.detail = "the connection closed without a response";
-        }
-        break;
-      case httplib::Error::Write:
-        out.transport = Transport::kDropped;
-        out.detail = "the connection closed while sending the request";
-        break;
-      case httplib::Error::SSLConnection:
-      case httplib::Error::SSLLoadingCerts:
-      case httplib::Error::SSLServerVerification:
-        out.transport = Transport::kOther;
-        out.detail = "TLS failed (certificate or handshake)";
-        break;
-      default:
-        out.transport = Transport::kOther;
-        out.detail = "request failed";
-        break;
-    }
-    out.detail += " [httplib: " + httplib::to_string(error) + "]";
-  } catch (const std::exception& e) {
-    out.latency_s = elapsed();
-    out.transport = Transport::kOther;
-    out.detail = std::string("request failed: ") + e.what();
-  } catch (...) {
-    out.latency_s = elapsed();
-    out.transport = Transport::kOther;
-    out.detail = "request failed (unknown exception)";
-  }
-  return out;
+  httplib::Request req;
+  req.method = "POST";
+  req.path = path;
+  req.headers = {{"Accept", "application/json, text/event-stream"}, {"Content-Type", "application/json"}};
+  if (!api_key.empty()) req.headers.emplace("Authorization", "Bearer " + api_key);
+  req.body = body;
+  return SendHttp(url, std::move(req), timeout_s, true, on_bytes);
 }
 
 // "error.message" of an OpenAI-style error body, else the body itself, shortened.
@@ -141,10 +43,10 @@ std::string ServerMessage(const std::string& body) {
   nlohmann::json j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (j.is_object() && j.contains("error")) {
     const auto& e = j["error"];
-    if (e.is_object() && e.contains("message") && e["message"].is_string()) return Shorten(e["message"].get<std::string>());
-    if (e.is_string()) return Shorten(e.get<std::string>());
+    if (e.is_object() && e.contains("message") && e["message"].is_string()) return ShortenText(e["message"].get<std::string>());
+    if (e.is_string()) return ShortenText(e.get<std::string>());
   }
-  return Shorten(Trim(body));
+  return ShortenText(Trim(body));
 }
 
 std::string SanitizeSchemaName(const std::string& name) {
@@ -193,7 +95,7 @@ StreamedReply ParseEventStream(const std::string& body) {
     }
     nlohmann::json event = nlohmann::json::parse(data, nullptr, /*allow_exceptions=*/false);
     if (!event.is_object()) {
-      r.problem = "an event is not JSON: " + Shorten(data, 120);
+      r.problem = "an event is not JSON: " + ShortenText(data, 120);
       return r;
     }
     ++r.events;
@@ -316,7 +218,7 @@ Result<ChatClient::Completion> ChatClient::Complete(const nlohmann::json& body, 
       calls.push_back(record);
       return Failed("cannot reach " + settings_.base_url + ": " + http.detail + "; is the chat server running?");
     } else if (http.transport == Transport::kOther) {
-      record.outcome = "failed: " + Shorten(http.detail);
+      record.outcome = "failed: " + ShortenText(http.detail);
       calls.push_back(record);
       return Failed("chat server " + settings_.base_url + ": " + http.detail);
     } else if (http.transport == Transport::kTimeout || http.transport == Transport::kDropped) {
@@ -326,17 +228,15 @@ Result<ChatClient::Completion> ChatClient::Complete(const nlohmann::json& body, 
     } else if (http.status == 429) {
       reason = "429";
       last_failure = "429 Too Many Requests: " + ServerMessage(http.body);
-      char* end = nullptr;
-      double after = std::strtod(http.retry_after.c_str(), &end);
-      bool numeric = !http.retry_after.empty() && end && *end == '\0' && std::isfinite(after) && after >= 0;
-      wait = numeric ? std::min(after, kMaxRetryAfterSeconds) : BackoffSeconds(attempt - 1);
+      double after = RetryAfterSeconds(http.retry_after, kMaxRetryAfterSeconds);
+      wait = after >= 0 ? after : BackoffSeconds(attempt - 1);
     } else if (http.status == 408 || http.status >= 500) {
       reason = std::to_string(http.status);
       last_failure = "HTTP " + std::to_string(http.status) + ": " + ServerMessage(http.body);
       wait = BackoffSeconds(attempt - 1);
     } else if (http.status < 200 || http.status >= 300) {
       std::string message = ServerMessage(http.body);
-      record.outcome = "failed: " + std::to_string(http.status) + " " + Shorten(message, 120);
+      record.outcome = "failed: " + std::to_string(http.status) + " " + ShortenText(message, 120);
       calls.push_back(record);
       std::string hint;
       if (http.status == 401 || http.status == 403)
@@ -349,7 +249,7 @@ Result<ChatClient::Completion> ChatClient::Complete(const nlohmann::json& body, 
       return Failed("chat server " + settings_.base_url + " answered " + std::to_string(http.status) + ": " + message + hint);
     } else if (streamed) {
       if (!streamed->ok) {
-        record.outcome = "failed: " + Shorten(streamed->problem);
+        record.outcome = "failed: " + ShortenText(streamed->problem);
         calls.push_back(record);
         return Failed("chat server " + settings_.base_url + " sent a stream that is not a chat completion: " + streamed->problem);
       }
@@ -372,7 +272,7 @@ Result<ChatClient::Completion> ChatClient::Complete(const nlohmann::json& body, 
         record.outcome = "failed: not a chat completion";
         calls.push_back(record);
         return Failed("chat server " + settings_.base_url + " sent a reply that is not a chat completion "
-                      "(no choices[0].message): " + Shorten(Trim(http.body), 200));
+                      "(no choices[0].message): " + ShortenText(Trim(http.body), 200));
       }
       Completion completion;
       if (message->contains("content") && (*message)["content"].is_string())
@@ -453,7 +353,7 @@ Result<nlohmann::json> ChatClient::AskJson(const std::vector<ChatMessage>& messa
         } catch (const nlohmann::json::exception& e) {
           parsed = false;
           problem = std::string("the reply is not valid JSON: ") + e.what();
-          record.outcome = "invalid json: " + Shorten(problem, 160);
+          record.outcome = "invalid json: " + ShortenText(problem, 160);
         }
         if (!parsed) {
           // problem and outcome are set
@@ -470,7 +370,7 @@ Result<nlohmann::json> ChatClient::AskJson(const std::vector<ChatMessage>& messa
             record.outcome = "ok";
             return value;
           }
-          record.outcome = "invalid: " + Shorten(problem);
+          record.outcome = "invalid: " + ShortenText(problem);
         }
       }
       if (completion.finish_reason == "length")

@@ -19,142 +19,29 @@
 #include "base/rng.h"
 #include "base/text.h"
 #include "providers/base_url.h"
+#include "providers/http.h"
 
 namespace rw {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
 constexpr double kBackoffBaseSeconds = 0.5;
 constexpr double kBackoffCapSeconds = 8;
 constexpr double kJitterFraction = 0.25;
 constexpr double kComfyPollSeconds = 0.5;
-constexpr size_t kMaxOutcomeChars = 300;
 constexpr char kPngSignature[] = "\x89PNG\r\n\x1a\n";
-
-std::string Shorten(std::string text, size_t max_chars = kMaxOutcomeChars) {
-  if (text.size() <= max_chars) return text;
-  size_t cut = max_chars;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // keep UTF-8 whole
-  text.resize(cut);
-  return text + "…";
-}
-
-std::string FormatSeconds(double s) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", s);
-  return buf;
-}
-
-// ---- one HTTP attempt ------------------------------------------------------------------------
-
-enum class Transport { kResponse, kTimeout, kDropped, kUnreachable, kOther };
-
-struct HttpAttempt {
-  Transport transport = Transport::kOther;
-  int status = 0;
-  std::string content_type;
-  std::string body;
-  std::string retry_after;
-  std::string detail;  // why there is no response
-  double latency_s = 0;
-};
-
-void SetTimeouts(httplib::Client& client, double timeout_s) {
-  double t = std::max(0.001, timeout_s);
-  auto sec = static_cast<time_t>(t);
-  auto usec = static_cast<time_t>(std::lround((t - static_cast<double>(sec)) * 1e6));
-  client.set_connection_timeout(sec, usec);
-  client.set_read_timeout(sec, usec);
-  client.set_write_timeout(sec, usec);
-}
-
-// Why httplib gave no response, as the retry logic needs it.
-void ClassifyError(httplib::Error error, double timeout_s, HttpAttempt& out) {
-  switch (error) {
-    case httplib::Error::Connection:
-      out.transport = Transport::kUnreachable;
-      out.detail = "connection refused or host not found";
-      break;
-    case httplib::Error::ConnectionTimeout:
-      out.transport = Transport::kTimeout;
-      out.detail = "no connection within " + FormatSeconds(timeout_s) + " s (timeout)";
-      break;
-    case httplib::Error::Read:
-      // httplib reports a read timeout and a closed connection alike; the clock tells them apart.
-      if (out.latency_s >= 0.9 * timeout_s) {
-        out.transport = Transport::kTimeout;
-        out.detail = "no reply within " + FormatSeconds(timeout_s) + " s (timeout)";
-      } else {
-        out.transport = Transport::kDropped;
-        out.detail = "the connection closed without a response";
-      }
-      break;
-    case httplib::Error::Write:
-      out.transport = Transport::kDropped;
-      out.detail = "the connection closed while sending the request";
-      break;
-    case httplib::Error::SSLConnection:
-    case httplib::Error::SSLLoadingCerts:
-    case httplib::Error::SSLServerVerification:
-      out.transport = Transport::kOther;
-      out.detail = "TLS failed (certificate or handshake)";
-      break;
-    default:
-      out.transport = Transport::kOther;
-      out.detail = "request failed";
-      break;
-  }
-  out.detail += " [httplib: " + httplib::to_string(error) + "]";
-}
 
 // One request; never throws.
 HttpAttempt Perform(const BaseUrl& url, const std::string& path, const MediaHttp::Request& request,
                     const std::string& api_key, double timeout_s) {
-  HttpAttempt out;
-  auto start = Clock::now();
-  auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
-  try {
-    httplib::Client client(url.SchemeHostPort());
-    SetTimeouts(client, timeout_s);
-    client.set_url_encode(false);  // queries are percent-encoded here (UrlEncode)
-    httplib::Request req;
-    req.method = request.method;
-    req.path = path;
-    req.headers = {{"Accept", request.accept}};
-    if (request.method != "GET") req.headers.emplace("Content-Type", request.content_type);
-    if (!api_key.empty()) req.headers.emplace("Authorization", "Bearer " + api_key);
-    req.body = request.body;
-    auto res = client.send(req);
-    out.latency_s = elapsed();
-    if (res) {
-      out.transport = Transport::kResponse;
-      out.status = res->status;
-      out.content_type = res->get_header_value("Content-Type");
-      out.retry_after = res->get_header_value("Retry-After");
-      out.body = std::move(res->body);
-      return out;
-    }
-    ClassifyError(res.error(), timeout_s, out);
-  } catch (const std::exception& e) {
-    out.latency_s = elapsed();
-    out.transport = Transport::kOther;
-    out.detail = std::string("request failed: ") + e.what();
-  } catch (...) {
-    out.latency_s = elapsed();
-    out.transport = Transport::kOther;
-    out.detail = "request failed (unknown exception)";
-  }
-  return out;
-}
-
-// Seconds from a Retry-After header in seconds, or -1 (an HTTP date or garbage: back off instead).
-double RetryAfterSeconds(const std::string& header) {
-  char* end = nullptr;
-  double after = std::strtod(header.c_str(), &end);
-  bool numeric = !header.empty() && end && *end == '\0' && std::isfinite(after) && after >= 0;
-  return numeric ? std::min(after, ChatClient::kMaxRetryAfterSeconds) : -1;
+  httplib::Request req;
+  req.method = request.method;
+  req.path = path;
+  req.headers = {{"Accept", request.accept}};
+  if (request.method != "GET") req.headers.emplace("Content-Type", request.content_type);
+  if (!api_key.empty()) req.headers.emplace("Authorization", "Bearer " + api_key);
+  req.body = request.body;
+  return SendHttp(url, std::move(req), timeout_s, /*url_encode=*/false);  // queries are percent-encoded here (UrlEncode)
 }
 
 // Percent-encodes everything but RFC 3986 unreserved characters, for query values.
@@ -225,7 +112,7 @@ std::string ComfyExecutionError(const nlohmann::json& status) {
       }
     }
   }
-  return out.empty() ? std::string("status error without a message") : Shorten(out);
+  return out.empty() ? std::string("status error without a message") : ShortenText(out);
 }
 
 std::string MultipartPart(const std::string& boundary, const std::string& disposition, const std::string& type,
@@ -311,7 +198,7 @@ std::string DescribeLeadingBytes(std::string_view bytes) {
   bool text = std::all_of(head.begin(), head.end(), [](char c) {
     return static_cast<unsigned char>(c) >= 0x20 || c == '\n' || c == '\r' || c == '\t';
   });
-  if (text) return "it starts with \"" + Shorten(head, 120) + "\"";
+  if (text) return "it starts with \"" + ShortenText(head, 120) + "\"";
   char buf[64];
   std::snprintf(buf, sizeof buf, "it starts with bytes %02X %02X %02X %02X", static_cast<unsigned char>(bytes[0]),
                 bytes.size() > 1 ? static_cast<unsigned char>(bytes[1]) : 0,
@@ -446,7 +333,7 @@ Result<std::string> ComfyUi::UploadImage(const std::string& png, const std::stri
   RW_ASSIGN(MediaHttp::Reply reply, http_.Send(upload, key, calls));
   nlohmann::json j = ParseObject(reply.body);
   std::string name = StringAt(j, "name");
-  if (name.empty()) return http_.Invalid(calls, "answered the upload of " + filename + " without a name: " + Shorten(Trim(reply.body), 200));
+  if (name.empty()) return http_.Invalid(calls, "answered the upload of " + filename + " without a name: " + ShortenText(Trim(reply.body), 200));
   std::string subfolder = StringAt(j, "subfolder");
   return subfolder.empty() ? name : subfolder + "/" + name;
 }
@@ -457,7 +344,7 @@ Result<std::string> ComfyUi::QueuePrompt(const nlohmann::json& workflow, const s
   RW_ASSIGN(MediaHttp::Reply reply, http_.Send(JsonPost("/prompt", body), key, calls));
   nlohmann::json j = ParseObject(reply.body);
   std::string id = StringAt(j, "prompt_id");
-  if (id.empty()) return http_.Invalid(calls, "queued the workflow without a prompt_id: " + Shorten(Trim(reply.body), 200));
+  if (id.empty()) return http_.Invalid(calls, "queued the workflow without a prompt_id: " + ShortenText(Trim(reply.body), 200));
   return id;
 }
 
@@ -483,7 +370,7 @@ Result<nlohmann::json> ComfyUi::WaitForHistory(const std::string& prompt_id, con
     nlohmann::json j = nlohmann::json::parse(reply->body, nullptr, /*allow_exceptions=*/false);
     if (!j.is_object()) {
       calls.push_back(last);
-      return http_.Invalid(calls, "sent a history that is not a JSON object: " + Shorten(Trim(reply->body), 200));
+      return http_.Invalid(calls, "sent a history that is not a JSON object: " + ShortenText(Trim(reply->body), 200));
     }
     if (j.contains(prompt_id) && j[prompt_id].is_object()) {
       last.latency_s = waited;  // the whole wait for the result
@@ -500,7 +387,7 @@ Result<nlohmann::json> ComfyUi::WaitForHistory(const std::string& prompt_id, con
       last.outcome = "failed: timeout (not done after " + std::to_string(polls) + " polls)";
       calls.push_back(last);
       return Failed(o.what + " " + o.base_url + " (ComfyUI) had not finished prompt " + prompt_id + " after " +
-                    FormatSeconds(o.timeout_s) + " s; raise " + o.setting + ".timeout_s if the workflow is slow, or "
+                    SecondsText(o.timeout_s) + " s; raise " + o.setting + ".timeout_s if the workflow is slow, or "
                     "check the ComfyUI queue");
     }
     http_.Sleep(kComfyPollSeconds);
@@ -591,7 +478,7 @@ Result<std::string> MediaHttp::ApiKey() const {
 
 Error MediaHttp::Invalid(std::vector<CallRecord>& calls, const std::string& problem) const {
   if (!calls.empty()) {
-    calls.back().outcome = "failed: " + Shorten(problem, 120);
+    calls.back().outcome = "failed: " + ShortenText(problem, 120);
     calls.back().cost = 0;
   }
   return Failed(options_.what + " " + options_.base_url + " " + problem);
@@ -622,7 +509,7 @@ Result<MediaHttp::Reply> MediaHttp::Send(const Request& request, const std::stri
       calls.push_back(record);
       return Failed("cannot reach " + options_.base_url + ": " + http.detail + "; is the " + options_.what + " running?");
     } else if (http.transport == Transport::kOther) {
-      record.outcome = "failed: " + Shorten(http.detail);
+      record.outcome = "failed: " + ShortenText(http.detail);
       calls.push_back(record);
       return Failed(server + ": " + http.detail);
     } else if (http.transport == Transport::kTimeout || http.transport == Transport::kDropped) {
@@ -632,7 +519,7 @@ Result<MediaHttp::Reply> MediaHttp::Send(const Request& request, const std::stri
     } else if (http.status == 429) {
       reason = "429";
       last_failure = "429 Too Many Requests: " + MediaServerMessage(http.body);
-      wait = RetryAfterSeconds(http.retry_after);
+      wait = RetryAfterSeconds(http.retry_after, ChatClient::kMaxRetryAfterSeconds);
       if (wait < 0) wait = BackoffSeconds(attempt - 1);
     } else if (http.status == 408 || http.status >= 500) {
       reason = std::to_string(http.status);
@@ -640,7 +527,7 @@ Result<MediaHttp::Reply> MediaHttp::Send(const Request& request, const std::stri
       wait = BackoffSeconds(attempt - 1);
     } else if (http.status < 200 || http.status >= 300) {
       std::string message = MediaServerMessage(http.body);
-      record.outcome = "failed: " + std::to_string(http.status) + " " + Shorten(message, 120);
+      record.outcome = "failed: " + std::to_string(http.status) + " " + ShortenText(message, 120);
       calls.push_back(record);
       std::string hint;
       if (http.status == 401 || http.status == 403)
@@ -678,7 +565,7 @@ Result<MediaHttp::Reply> MediaHttp::Send(const Request& request, const std::stri
 
 std::string MediaServerMessage(const std::string& body) {
   nlohmann::json j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (!j.is_object()) return Shorten(Trim(body));
+  if (!j.is_object()) return ShortenText(Trim(body));
   std::string out;
   if (j.contains("error")) {
     const auto& e = j["error"];
@@ -718,7 +605,7 @@ std::string MediaServerMessage(const std::string& body) {
   }
   if (out.empty()) out = StringAt(j, "errors");
   if (out.empty()) out = StringAt(j, "message");
-  return Shorten(out.empty() ? Trim(body) : out);
+  return ShortenText(out.empty() ? Trim(body) : out);
 }
 
 // ---- ImageClient -----------------------------------------------------------------------------
@@ -824,7 +711,7 @@ Result<std::string> ImageClient::GenerateOpenAi(const ImageRequest& request, con
   nlohmann::json j = ParseObject(reply.body);
   const nlohmann::json* item = nullptr;
   if (j.contains("data") && j["data"].is_array() && !j["data"].empty() && j["data"][0].is_object()) item = &j["data"][0];
-  if (!item) return http_->Invalid(calls, "sent no image (expected {\"data\":[{\"b64_json\":…}]}): " + Shorten(Trim(reply.body), 200));
+  if (!item) return http_->Invalid(calls, "sent no image (expected {\"data\":[{\"b64_json\":…}]}): " + ShortenText(Trim(reply.body), 200));
   std::string b64 = StringAt(*item, "b64_json");
   if (b64.empty()) {
     if (!StringAt(*item, "url").empty())
@@ -856,7 +743,7 @@ Result<std::string> ImageClient::GenerateA1111(const ImageRequest& request, cons
   RW_ASSIGN(MediaHttp::Reply reply, http_->Send(JsonPost(path, body), key, calls));
   nlohmann::json j = ParseObject(reply.body);
   if (!j.contains("images") || !j["images"].is_array() || j["images"].empty() || !j["images"][0].is_string())
-    return http_->Invalid(calls, "sent no image (expected {\"images\":[\"<base64>\"]}): " + Shorten(Trim(reply.body), 200));
+    return http_->Invalid(calls, "sent no image (expected {\"images\":[\"<base64>\"]}): " + ShortenText(Trim(reply.body), 200));
   auto png = Base64Decode(j["images"][0].get<std::string>());
   if (!png.ok()) return http_->Invalid(calls, "sent images[0] that is " + png.error().message);
   return AcceptPng(std::move(*png), "an image", calls);
