@@ -101,11 +101,13 @@ std::string Join(const std::string& dir, const std::string& name) { return dir.e
 
 Result<std::string> ResolveArtifact(const fs::path& root, const std::string& arg) {
   std::error_code ec;
+  std::unique_ptr<Ledger> ledger;  // opened when a name is not a file on disk
   auto known = [&](const std::string& rel) {
     if (rel.empty() || StartsWith(rel, kStateDir)) return false;
     if (fs::is_regular_file(root / rel, ec)) return true;
-    auto ledger = Ledger::Open(root / kStateDir / "ledger.sqlite");
-    return ledger.ok() && (*ledger)->GetArtifact(rel).has_value();
+    if (!ledger && fs::exists(root / kStateDir / "ledger.sqlite", ec))
+      if (auto opened = Ledger::Open(root / kStateDir / "ledger.sqlite"); opened.ok()) ledger = std::move(*opened);
+    return ledger && ledger->GetArtifact(rel).has_value();
   };
   fs::path p(arg);
   std::vector<std::string> tries;
@@ -283,11 +285,46 @@ Result<std::vector<std::string>> MakeVariants(const fs::path& root, const std::s
   if (llm && Trim(settings.providers.chat.base_url).empty())
     return BadInput((root / kSettingsFile).string(), "variants through the chat server need providers.chat.base_url");
 
+  // What the artifact is, and what it is made from: read once for all the variants.
+  enum class Kind { kBible, kArc, kBeats, kScript, kFrame } kind;
+  bool in_episode = episode > 0 && parts.dir == EpisodeDir(episode);
+  if (rel == kBibleFile) kind = Kind::kBible;
+  else if (rel == kArcFile) kind = Kind::kArc;
+  else if (in_episode && parts.stem + parts.ext == "beats.yaml") kind = Kind::kBeats;
+  else if (in_episode && parts.stem + parts.ext == "script.fountain") kind = Kind::kScript;
+  else if (episode > 0 && parts.dir == EpisodeDir(episode) + "/frames" && parts.ext == ".png") kind = Kind::kFrame;
+  else
+    return BadInput(rel, "variants are made for bible.yaml, arc.yaml, an episode's beats.yaml or script.fountain, and a frame "
+                         "(episodes/epNNN/frames/Sxxx.png)");
+  Bible bible;
+  Arc arc;
+  Beats beats;
+  Shot shot;
+  Image current;
+  if (kind != Kind::kBible) {
+    RW_ASSIGN(bible, LoadYaml<Bible>(root / kBibleFile, (root / kBibleFile).string()));
+  }
+  if (kind == Kind::kBeats) {
+    RW_ASSIGN(arc, LoadYaml<Arc>(root / kArcFile, (root / kArcFile).string()));
+  }
+  if (kind == Kind::kScript) {
+    std::string beats_rel = EpisodeDir(episode) + "/beats.yaml";
+    RW_ASSIGN(beats, LoadYaml<Beats>(root / beats_rel, (root / beats_rel).string()));
+  }
+  if (kind == Kind::kFrame) {
+    std::string shots_rel = EpisodeDir(episode) + "/shots.yaml";
+    RW_ASSIGN(Shots shots, LoadYaml<Shots>(root / shots_rel, (root / shots_rel).string()));
+    auto found = std::find_if(shots.shots.begin(), shots.shots.end(), [&](const Shot& x) { return x.id == parts.stem; });
+    if (found == shots.shots.end()) return BadInput(rel, "no shot " + parts.stem + " in " + shots_rel);
+    shot = *found;
+    RW_ASSIGN(current, ReadPng(root / rel));
+  }
+
   GenrePack pack;
   std::unique_ptr<ChatClient> chat;
   if (llm) {
     chat = std::make_unique<ChatClient>(settings.providers.chat);
-  } else {
+  } else if (kind != Kind::kFrame) {
     RW_ASSIGN(GenrePack loaded, LoadGenrePack(DataDir() / "genres", settings.genre, settings.lang));
     pack = std::move(loaded);
   }
@@ -304,52 +341,35 @@ Result<std::vector<std::string>> MakeVariants(const fs::path& root, const std::s
     std::string out = VariantPathFor(rel, "v" + std::to_string(k));
     RW_TRY(MakeDirs((root / out).parent_path()));
     std::string text;
-    if (rel == kBibleFile) {
-      RW_ASSIGN(Bible b, llm ? LlmWriteBible(s, *chat, &calls) : WriteBible(s, pack));
-      text = ToYaml(b);
-    } else if (rel == kArcFile) {
-      RW_ASSIGN(Bible b, LoadYaml<Bible>(root / kBibleFile, (root / kBibleFile).string()));
-      if (llm) {
-        RW_ASSIGN(Arc a, LlmWriteArc(s, b, *chat, &calls));
+    switch (kind) {
+      case Kind::kBible: {
+        RW_ASSIGN(Bible b, llm ? LlmWriteBible(s, *chat, &calls) : WriteBible(s, pack));
+        text = ToYaml(b);
+        break;
+      }
+      case Kind::kArc: {
+        RW_ASSIGN(Arc a, llm ? LlmWriteArc(s, bible, *chat, &calls) : Result<Arc>(WriteArc(s, bible, pack)));
         text = ToYaml(a);
-      } else {
-        text = ToYaml(WriteArc(s, b, pack));
+        break;
       }
-    } else if (episode > 0 && parts.dir == EpisodeDir(episode) && parts.stem + parts.ext == "beats.yaml") {
-      RW_ASSIGN(Bible b, LoadYaml<Bible>(root / kBibleFile, (root / kBibleFile).string()));
-      RW_ASSIGN(Arc a, LoadYaml<Arc>(root / kArcFile, (root / kArcFile).string()));
-      if (llm) {
-        RW_ASSIGN(Beats bt, LlmWriteBeats(s, b, a, episode, *chat, &calls));
+      case Kind::kBeats: {
+        RW_ASSIGN(Beats bt, llm ? LlmWriteBeats(s, bible, arc, episode, *chat, &calls) : Result<Beats>(WriteBeats(s, bible, arc, episode, pack)));
         text = ToYaml(bt);
-      } else {
-        text = ToYaml(WriteBeats(s, b, a, episode, pack));
+        break;
       }
-    } else if (episode > 0 && parts.dir == EpisodeDir(episode) && parts.stem + parts.ext == "script.fountain") {
-      RW_ASSIGN(Bible b, LoadYaml<Bible>(root / kBibleFile, (root / kBibleFile).string()));
-      std::string beats_rel = EpisodeDir(episode) + "/beats.yaml";
-      RW_ASSIGN(Beats bt, LoadYaml<Beats>(root / beats_rel, (root / beats_rel).string()));
-      if (llm) {
-        RW_ASSIGN(text, LlmWriteScript(s, b, bt, *chat, &calls));
-      } else {
-        text = WriteScript(s, b, bt, pack);
+      case Kind::kScript: {
+        RW_ASSIGN(text, llm ? LlmWriteScript(s, bible, beats, *chat, &calls) : Result<std::string>(WriteScript(s, bible, beats, pack)));
+        break;
       }
-    } else if (episode > 0 && parts.dir == EpisodeDir(episode) + "/frames" && parts.ext == ".png") {
-      RW_ASSIGN(Bible b, LoadYaml<Bible>(root / kBibleFile, (root / kBibleFile).string()));
-      std::string shots_rel = EpisodeDir(episode) + "/shots.yaml";
-      RW_ASSIGN(Shots shots, LoadYaml<Shots>(root / shots_rel, (root / shots_rel).string()));
-      auto shot = std::find_if(shots.shots.begin(), shots.shots.end(), [&](const Shot& x) { return x.id == parts.stem; });
-      if (shot == shots.shots.end()) return BadInput(rel, "no shot " + parts.stem + " in " + shots_rel);
-      RW_ASSIGN(Image current, ReadPng(root / rel));
-      PanelSpec spec = PanelFor(b, *shot, current.width, current.height);
-      spec.seed = shot->seed + 7919u * static_cast<uint32_t>(k);
-      spec.mirror = k % 2 == 1;  // every other variant is the reverse angle
-      RW_ASSIGN(Image panel, PaintPanel(spec));
-      RW_TRY(WritePng(root / out, panel));
-      made.push_back(out);
-      continue;
-    } else {
-      return BadInput(rel, "variants are made for bible.yaml, arc.yaml, an episode's beats.yaml or script.fountain, and a frame "
-                           "(episodes/epNNN/frames/Sxxx.png)");
+      case Kind::kFrame: {
+        PanelSpec spec = PanelFor(bible, shot, current.width, current.height);
+        spec.seed = shot.seed + 7919u * static_cast<uint32_t>(k);
+        spec.mirror = k % 2 == 1;  // every other variant is the reverse angle
+        RW_ASSIGN(Image panel, PaintPanel(spec));
+        RW_TRY(WritePng(root / out, panel));
+        made.push_back(out);
+        continue;
+      }
     }
     RW_TRY(WriteFileAtomic(root / out, text));
     made.push_back(out);
@@ -495,7 +515,7 @@ Result<std::vector<LineAuthor>> RecordAuthorship(const fs::path& root, Ledger& l
   }
   if (model_name.empty()) model_name = "model:builtin";
   auto lines = AttributeLines(current, model ? &*model : nullptr, model_name);
-  RW_TRY(ledger.SetLineAuthors(rel, lines));
+  if (ledger.LineAuthors(rel) != lines) RW_TRY(ledger.SetLineAuthors(rel, lines));  // most builds change nothing here
   return lines;
 }
 

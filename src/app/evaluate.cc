@@ -55,7 +55,7 @@ std::vector<std::string> PackTexts(const GenrePack& pack) {
   return out;
 }
 
-Result<EpisodeInput> ReadEpisode(const fs::path& root, const Settings& settings, const Bible& bible, Ledger* ledger, int n) {
+Result<EpisodeInput> ReadEpisode(const fs::path& root, const Bible& bible, Ledger* ledger, int n) {
   std::string dir = EpisodeDir(n);
   EpisodeInput ep;
   ep.number = n;
@@ -114,7 +114,6 @@ Result<EpisodeInput> ReadEpisode(const fs::path& root, const Settings& settings,
       ep.human_share = credits.words > 0 ? static_cast<double>(credits.human_words) / credits.words : 0;
     }
   }
-  (void)settings;
   return ep;
 }
 
@@ -145,7 +144,7 @@ Result<SeriesReport> EvaluateSeries(const fs::path& root, const std::vector<int>
   for (int n : wanted) {
     if (!Exists(root, EpisodeDir(n) + "/script.fountain"))
       return BadInput(EpisodeDir(n), "has no script yet: build it (--until script) before evaluating it");
-    RW_ASSIGN(EpisodeInput ep, ReadEpisode(root, input.settings, input.bible, ledger.get(), n));
+    RW_ASSIGN(EpisodeInput ep, ReadEpisode(root, input.bible, ledger.get(), n));
     input.episodes.push_back(std::move(ep));
   }
   return Evaluate(input);

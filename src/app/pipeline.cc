@@ -172,7 +172,8 @@ class SeriesBuild {
   Status WriteFrames(StageContext& ctx, int n);
   Status GenerateFrame(StageContext& ctx, const Bible& bible, const Shot& shot, const std::string& rel);
   void RecordCall(StageContext& ctx, const CallRecord& call);
-  Status GenerateClip(StageContext& ctx, int n, const Shot& shot, const Shot* next, int frames, const std::string& rel);
+  Status GenerateClip(StageContext& ctx, const Bible& bible, int n, const Shot& shot, const Shot* next, int frames,
+                      const std::string& rel);
   int DialogueLinesIn(int n) const;
   Status WriteClips(StageContext& ctx, int n);
   Status WriteTimeline(StageContext& ctx, int n);
@@ -672,8 +673,8 @@ int SeriesBuild::DialogueLinesIn(int n) const {
 // One clip from the video server: the shot's frame first, the next shot's frame last, the
 // shot's prompt; the clip that comes back is conformed to the timeline (size, rate, length).
 // Cached by all of these.
-Status SeriesBuild::GenerateClip(StageContext& ctx, int n, const Shot& shot, const Shot* next, int frames, const std::string& rel) {
-  RW_ASSIGN(Bible bible, Load<Bible>(root_, kBibleFile));
+Status SeriesBuild::GenerateClip(StageContext& ctx, const Bible& bible, int n, const Shot& shot, const Shot* next, int frames,
+                                 const std::string& rel) {
   VideoRequest request;
   RW_ASSIGN(request.first_frame_png, ReadFile(root_ / Ep(n, "frames/" + shot.id + ".png")));
   if (next) {
@@ -728,6 +729,10 @@ Status SeriesBuild::WriteClips(StageContext& ctx, int n) {
   for (const auto& s : shots.shots) total_frames += std::max<int64_t>(1, std::llround(s.duration_s * fps));
   Progress progress(EpisodeName(n) + " clips", total_frames);
   Image frame(preset_.width, preset_.height);
+  Bible bible;  // the video server's prompts are expanded from it
+  if (video_) {
+    RW_ASSIGN(bible, Load<Bible>(root_, kBibleFile));
+  }
   for (const auto& shot : shots.shots) {
     int frames = static_cast<int>(std::max<int64_t>(1, std::llround(shot.duration_s * fps)));
     std::string still_rel = Ep(n, "frames/" + shot.id + ".png");
@@ -737,7 +742,7 @@ Status SeriesBuild::WriteClips(StageContext& ctx, int n) {
     std::string rel = Ep(n, "clips/" + shot.id + ".mp4");
     if (video_) {
       const Shot* next = &shot + 1 < shots.shots.data() + shots.shots.size() ? &shot + 1 : nullptr;
-      RW_TRY(GenerateClip(ctx, n, shot, next, frames, rel));
+      RW_TRY(GenerateClip(ctx, bible, n, shot, next, frames, rel));
       progress.Add(frames);
       continue;
     }

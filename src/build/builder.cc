@@ -139,7 +139,8 @@ StageReport Builder::Run(const StageSpec& spec) {
   auto recorded = ledger_.OutputsOf(spec.name);
   size_t locked = 0;
   for (const auto& out : recorded) {
-    if (ledger_.IsLocked(out.path)) {
+    bool is_locked = ledger_.IsLocked(out.path);
+    if (is_locked) {
       report.locked.push_back(out.path);
       ++locked;
     }
@@ -152,7 +153,7 @@ StageReport Builder::Run(const StageSpec& spec) {
     bool persons = IsPersons(out.author);
     bool edited = !persons && disk != out.hash;
     if (persons || edited) report.persons.push_back(out.path);
-    if (persons || edited || ledger_.IsLocked(out.path)) protected_outputs.insert(out.path);
+    if (persons || edited || is_locked) protected_outputs.insert(out.path);
     if (options_.dry_run) continue;
     if (edited) report.kept_edits.push_back(out.path);
     if ((persons && disk != out.hash) || edited) {

@@ -27,77 +27,67 @@ struct Ebur128Deleter {
   void operator()(ebur128_state* s) const { ebur128_destroy(&s); }
 };
 
-// Dialogue lines resampled to 48 kHz and placed on the output's sample axis.
-class DialogueMix {
- public:
-  Status Load(const Timeline& timeline, const std::filesystem::path& episode_dir) {
-    const int timeline_rate = timeline.sample_rate > 0 ? timeline.sample_rate : kSampleRate;
-    for (const TimelineAudio& entry : timeline.dialogue) {
-      const std::filesystem::path file = episode_dir / entry.wav;
-      const std::string where = file.string();
-      auto pcm = ReadWav(file);
-      if (!pcm.ok()) {
-        Error e = pcm.error();
-        e.message = "dialogue line " + entry.line + ": " + e.message;
-        if (e.where.empty()) e.where = where;
-        return e;
-      }
-      Line line;
-      line.channels = pcm->channels;
-      line.start = av_rescale(entry.start_sample, kSampleRate, timeline_rate);
-      if (pcm->sample_rate == kSampleRate) {
-        line.samples = std::move(pcm->samples);
-      } else {
-        RW_ASSIGN(line.samples, Resample(*pcm, where));
-      }
-      if (entry.samples > 0) {
-        size_t limit = static_cast<size_t>(av_rescale(entry.samples, kSampleRate, timeline_rate)) * line.channels;
-        if (line.samples.size() > limit) line.samples.resize(limit);
-      }
-      lines_.push_back(std::move(line));
-    }
-    return {};
-  }
+// 16-bit PCM at any rate to 48 kHz, channels as they are.
+Result<std::vector<int16_t>> ResampleTo48k(const Pcm& pcm, const std::string& where) {
+  AVChannelLayout layout;
+  av_channel_layout_default(&layout, pcm.channels);
+  SwrContext* raw = nullptr;
+  int rc = swr_alloc_set_opts2(&raw, &layout, AV_SAMPLE_FMT_S16, kSampleRate, &layout, AV_SAMPLE_FMT_S16,
+                               pcm.sample_rate, 0, nullptr);
+  ff::SwrPtr swr(raw);
+  if (rc < 0) return ff::AvError(rc, "cannot set up resampling to 48 kHz", where);
+  rc = swr_init(swr.get());
+  if (rc < 0) return ff::AvError(rc, "cannot set up resampling to 48 kHz", where);
+  const int in_frames = static_cast<int>(pcm.Frames());
+  const int capacity = swr_get_out_samples(swr.get(), in_frames) + 64;
+  std::vector<int16_t> out(static_cast<size_t>(capacity) * pcm.channels);
+  uint8_t* out_planes[1] = {reinterpret_cast<uint8_t*>(out.data())};
+  const uint8_t* in_planes[1] = {reinterpret_cast<const uint8_t*>(pcm.samples.data())};
+  int got = swr_convert(swr.get(), out_planes, capacity, in_planes, in_frames);
+  if (got < 0) return ff::AvError(got, "cannot resample to 48 kHz", where);
+  out_planes[0] = reinterpret_cast<uint8_t*>(out.data() + static_cast<size_t>(got) * pcm.channels);
+  int tail = swr_convert(swr.get(), out_planes, capacity - got, nullptr, 0);
+  if (tail < 0) return ff::AvError(tail, "cannot resample to 48 kHz", where);
+  out.resize(static_cast<size_t>(got + tail) * pcm.channels);
+  return out;
+}
 
-  struct Line {
-    int64_t start = 0;  // in 48 kHz samples
-    int channels = 1;
-    std::vector<int16_t> samples;  // interleaved, 48 kHz
-  };
-  const std::vector<Line>& lines() const { return lines_; }
-
- private:
-
-  static Result<std::vector<int16_t>> Resample(const Pcm& pcm, const std::string& where) { return ResampleTo48k(pcm, where); }
-
- public:
-  static Result<std::vector<int16_t>> ResampleTo48k(const Pcm& pcm, const std::string& where) {
-    AVChannelLayout layout;
-    av_channel_layout_default(&layout, pcm.channels);
-    SwrContext* raw = nullptr;
-    int rc = swr_alloc_set_opts2(&raw, &layout, AV_SAMPLE_FMT_S16, kSampleRate, &layout, AV_SAMPLE_FMT_S16,
-                                 pcm.sample_rate, 0, nullptr);
-    ff::SwrPtr swr(raw);
-    if (rc < 0) return ff::AvError(rc, "cannot set up resampling to 48 kHz", where);
-    rc = swr_init(swr.get());
-    if (rc < 0) return ff::AvError(rc, "cannot set up resampling to 48 kHz", where);
-    const int in_frames = static_cast<int>(pcm.Frames());
-    const int capacity = swr_get_out_samples(swr.get(), in_frames) + 64;
-    std::vector<int16_t> out(static_cast<size_t>(capacity) * pcm.channels);
-    uint8_t* out_planes[1] = {reinterpret_cast<uint8_t*>(out.data())};
-    const uint8_t* in_planes[1] = {reinterpret_cast<const uint8_t*>(pcm.samples.data())};
-    int got = swr_convert(swr.get(), out_planes, capacity, in_planes, in_frames);
-    if (got < 0) return ff::AvError(got, "cannot resample to 48 kHz", where);
-    out_planes[0] = reinterpret_cast<uint8_t*>(out.data() + static_cast<size_t>(got) * pcm.channels);
-    int tail = swr_convert(swr.get(), out_planes, capacity - got, nullptr, 0);
-    if (tail < 0) return ff::AvError(tail, "cannot resample to 48 kHz", where);
-    out.resize(static_cast<size_t>(got + tail) * pcm.channels);
-    return out;
-  }
-
-  std::vector<Line> lines_;
+// A dialogue line resampled to 48 kHz and placed on the output's sample axis.
+struct DialogueLine {
+  int64_t start = 0;  // in 48 kHz samples
+  int channels = 1;
+  std::vector<int16_t> samples;  // interleaved, 48 kHz
 };
 
+Result<std::vector<DialogueLine>> LoadDialogue(const Timeline& timeline, const std::filesystem::path& episode_dir) {
+  const int timeline_rate = timeline.sample_rate > 0 ? timeline.sample_rate : kSampleRate;
+  std::vector<DialogueLine> lines;
+  for (const TimelineAudio& entry : timeline.dialogue) {
+    const std::filesystem::path file = episode_dir / entry.wav;
+    const std::string where = file.string();
+    auto pcm = ReadWav(file);
+    if (!pcm.ok()) {
+      Error e = pcm.error();
+      e.message = "dialogue line " + entry.line + ": " + e.message;
+      if (e.where.empty()) e.where = where;
+      return e;
+    }
+    DialogueLine line;
+    line.channels = pcm->channels;
+    line.start = av_rescale(entry.start_sample, kSampleRate, timeline_rate);
+    if (pcm->sample_rate == kSampleRate) {
+      line.samples = std::move(pcm->samples);
+    } else {
+      RW_ASSIGN(line.samples, ResampleTo48k(*pcm, where));
+    }
+    if (entry.samples > 0) {
+      size_t limit = static_cast<size_t>(av_rescale(entry.samples, kSampleRate, timeline_rate)) * line.channels;
+      if (line.samples.size() > limit) line.samples.resize(limit);
+    }
+    lines.push_back(std::move(line));
+  }
+  return lines;
+}
 
 // Loudness of one line (mono or stereo 16-bit); -inf when too short to measure.
 double LineLoudness(const std::vector<int16_t>& samples, int channels) {
@@ -160,10 +150,9 @@ Result<std::vector<float>> MixEpisode(const Timeline& timeline, const std::files
   std::vector<float> music_bus;  // kept apart when stems are wanted
 
   // Dialogue: each line at the same loudness; where it plays, the score makes room.
-  DialogueMix dialogue;
-  RW_TRY(dialogue.Load(timeline, episode_dir));
+  RW_ASSIGN(std::vector<DialogueLine> dialogue, LoadDialogue(timeline, episode_dir));
   std::vector<char> speaking(static_cast<size_t>(std::max<int64_t>(0, total_samples)), 0);
-  for (const auto& line : dialogue.lines()) {
+  for (const auto& line : dialogue) {
     double lufs = LineLoudness(line.samples, line.channels);
     double gain = std::isfinite(lufs) ? DbToGain(std::clamp(settings.dialogue_lufs - lufs, -12.0, 12.0)) : 1.0;
     const int64_t frames = static_cast<int64_t>(line.samples.size()) / line.channels;
@@ -186,7 +175,7 @@ Result<std::vector<float>> MixEpisode(const Timeline& timeline, const std::files
     if (music.sample_rate == kSampleRate) {
       samples = std::move(music.samples);
     } else {
-      RW_ASSIGN(samples, DialogueMix::ResampleTo48k(music, music_wav.string()));
+      RW_ASSIGN(samples, ResampleTo48k(music, music_wav.string()));
     }
     const double level = DbToGain(settings.music_db), ducked = DbToGain(settings.music_db + settings.duck_db);
     const double step = (level - ducked) / (0.15 * kSampleRate);  // 150 ms ramps

@@ -11,6 +11,7 @@ struct LineAuthor {
   int words = 0;       // CountWords of the line (a Chinese character counts as a word)
   std::string author;  // "human", "model:<name>", or "edited:<name>" (a model's line a person changed)
   int distance = 0;    // for "edited:": edit distance in characters from the model's line
+  bool operator==(const LineAuthor&) const = default;
 };
 
 }  // namespace rw

@@ -1,38 +1,22 @@
 #include "visual/cover.h"
 
-#include <cairo.h>
-#include <pango/pangocairo.h>
-
 #include <algorithm>
 #include <memory>
+
+#include "visual/cairo_ptr.h"
 
 namespace rw {
 
 namespace {
 
-struct SurfaceDeleter {
-  void operator()(cairo_surface_t* s) const { cairo_surface_destroy(s); }
-};
-struct ContextDeleter {
-  void operator()(cairo_t* c) const { cairo_destroy(c); }
-};
-struct LayoutDeleter {
-  void operator()(PangoLayout* l) const { g_object_unref(l); }
-};
-struct FontDeleter {
-  void operator()(PangoFontDescription* f) const { pango_font_description_free(f); }
-};
-
-using Surface = std::unique_ptr<cairo_surface_t, SurfaceDeleter>;
-
-Surface Wrap(Image& image) {
-  return Surface(cairo_image_surface_create_for_data(image.pixels.data(), CAIRO_FORMAT_ARGB32, image.width, image.height, image.stride));
+SurfacePtr Wrap(Image& image) {
+  return SurfacePtr(cairo_image_surface_create_for_data(image.pixels.data(), CAIRO_FORMAT_ARGB32, image.width, image.height, image.stride));
 }
 
 // Centred text in a box `width` wide whose top is at `y`; returns the height it took.
 double Text(cairo_t* cr, const std::string& text, const char* font, double size, double x, double y, double width, double alpha) {
-  std::unique_ptr<PangoLayout, LayoutDeleter> layout(pango_cairo_create_layout(cr));
-  std::unique_ptr<PangoFontDescription, FontDeleter> desc(pango_font_description_from_string(font));
+  LayoutPtr layout(pango_cairo_create_layout(cr));
+  FontDescriptionPtr desc(pango_font_description_from_string(font));
   pango_font_description_set_absolute_size(desc.get(), size * PANGO_SCALE);
   pango_layout_set_font_description(layout.get(), desc.get());
   pango_layout_set_width(layout.get(), static_cast<int>(width * PANGO_SCALE));
@@ -57,8 +41,8 @@ Result<Image> PaintCover(const Image& frame, const std::string& title, const std
   if (width < 16 || height < 16 || frame.empty()) return BadInput("", "a cover needs a frame and a size of at least 16 pixels");
   Image cover(width, height);
   Image source = frame;  // cairo wants a mutable buffer
-  Surface dst = Wrap(cover), src = Wrap(source);
-  std::unique_ptr<cairo_t, ContextDeleter> cr(cairo_create(dst.get()));
+  SurfacePtr dst = Wrap(cover), src = Wrap(source);
+  ContextPtr cr(cairo_create(dst.get()));
   double scale = std::max(static_cast<double>(width) / frame.width, static_cast<double>(height) / frame.height);
   cairo_save(cr.get());
   cairo_translate(cr.get(), (width - frame.width * scale) / 2, (height - frame.height * scale) / 2);
