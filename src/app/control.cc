@@ -365,6 +365,7 @@ Result<std::vector<std::string>> MakeVariants(const fs::path& root, const std::s
         PanelSpec spec = PanelFor(bible, shot, current.width, current.height);
         spec.seed = shot.seed + 7919u * static_cast<uint32_t>(k);
         spec.mirror = k % 2 == 1;  // every other variant is the reverse angle
+        spec.style = settings.format.style;  // the series' look, as the frames stage paints it
         RW_ASSIGN(Image panel, PaintPanel(spec));
         RW_TRY(WritePng(root / out, panel));
         made.push_back(out);
