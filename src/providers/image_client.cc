@@ -320,14 +320,19 @@ ComfyUi::ComfyUi(MediaHttp& http, std::string workflow) : http_(http), workflow_
 
 Result<std::string> ComfyUi::UploadImage(const std::string& png, const std::string& prefix, const std::string& key,
                                          std::vector<CallRecord>& calls) {
-  // Named by content: the same image uploads to the same name, and overwriting it is harmless.
-  const std::string digest = Sha256Hex(png);
-  const std::string filename = prefix + digest.substr(0, 16) + ".png";
+  return UploadFile(png, prefix, "png", "image/png", key, calls);
+}
+
+Result<std::string> ComfyUi::UploadFile(const std::string& bytes, const std::string& prefix, const std::string& extension,
+                                        const std::string& mime, const std::string& key, std::vector<CallRecord>& calls) {
+  // Named by content: the same file uploads to the same name, and overwriting it is harmless.
+  const std::string digest = Sha256Hex(bytes);
+  const std::string filename = prefix + digest.substr(0, 16) + "." + extension;
   const std::string boundary = "----reelwright" + digest.substr(16, 24);
   MediaHttp::Request upload;
   upload.path = "/upload/image";
   upload.content_type = "multipart/form-data; boundary=" + boundary;
-  upload.body = MultipartPart(boundary, "name=\"image\"; filename=\"" + filename + "\"", "image/png", png) +
+  upload.body = MultipartPart(boundary, "name=\"image\"; filename=\"" + filename + "\"", mime, bytes) +
                 MultipartPart(boundary, "name=\"overwrite\"", "", "true") +
                 MultipartPart(boundary, "name=\"type\"", "", "input") + "--" + boundary + "--\r\n";
   RW_ASSIGN(MediaHttp::Reply reply, http_.Send(upload, key, calls));

@@ -153,6 +153,11 @@ class ComfyUi {
   // bytes get the same name) and returns the name the workflow's LoadImage must use.
   Result<std::string> UploadImage(const std::string& png, const std::string& prefix, const std::string& key,
                                   std::vector<CallRecord>& calls);
+  // Any input file (a clip for a post-step workflow, a line's WAV for lip-sync) the same way, named
+  // "<prefix><sha256 prefix>.<extension>"; ComfyUI keeps it in its input folder, where
+  // VHS_LoadVideo and LoadAudio find it.
+  Result<std::string> UploadFile(const std::string& bytes, const std::string& prefix, const std::string& extension,
+                                 const std::string& mime, const std::string& key, std::vector<CallRecord>& calls);
   // Queues the filled workflow; its prompt_id.
   Result<std::string> QueuePrompt(const nlohmann::json& workflow, const std::string& key, std::vector<CallRecord>& calls);
   // The history entry once the prompt has run; Failed quoting ComfyUI's error if it failed, or on

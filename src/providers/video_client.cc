@@ -15,6 +15,8 @@ constexpr char kSetting[] = "providers.video";
 constexpr char kWorkflowSetting[] = "providers.video.workflow";
 constexpr char kFirstFrame[] = "{{first_frame}}";
 constexpr char kLastFrame[] = "{{last_frame}}";
+constexpr char kClip[] = "{{clip}}";
+constexpr char kVoice[] = "{{voice}}";
 // What to tell a creator whose workflow saves no clip we can use.
 constexpr char kVideoNodesHint[] =
     "save the clip with VHS_VideoCombine (format video/h264-mp4), SaveWEBM or SaveAnimatedWEBP";
@@ -37,7 +39,8 @@ MediaHttp::Options VideoHttpOptions(const VideoProviderSettings& s) {
 
 std::vector<ComfyMarker> VideoMarkers(const ComfyVideoInputs& in) {
   const std::string& last = in.last_frame.empty() ? in.first_frame : in.last_frame;
-  return {{kFirstFrame, in.first_frame, false}, {kLastFrame, last, false},         {"{{frames}}", in.frames, false},
+  return {{kFirstFrame, in.first_frame, false}, {kLastFrame, last, false},         {kClip, in.clip, false},
+          {kVoice, in.voice, false},            {"{{frames}}", in.frames, false},
           {"{{fps}}", in.fps, false},           {"{{seed}}", in.seed, false},      {"{{width}}", in.width, false},
           {"{{height}}", in.height, false},     {"{{prompt}}", in.prompt, true},   {"{{negative}}", in.negative, true}};
 }
@@ -63,8 +66,18 @@ Status CheckFrame(const std::string& png, const char* which) {
   return {};
 }
 
-Status CheckRequest(const VideoRequest& r) {
-  RW_TRY(CheckFrame(r.first_frame_png, "first frame"));
+// Whether some node input of `workflow` is `marker`.
+bool Marks(const nlohmann::json& workflow, const char* marker) {
+  nlohmann::json copy = workflow;
+  return ReplaceComfyMarkers(copy, {{marker, "", false}}).count(marker) > 0;
+}
+
+Status CheckRequest(const VideoRequest& r, const nlohmann::json& workflow) {
+  if (Marks(workflow, kFirstFrame)) RW_TRY(CheckFrame(r.first_frame_png, "first frame"));
+  if (Marks(workflow, kClip) && VideoContainerOf(r.clip_mp4).empty())
+    return BadInput("", "the workflow takes a clip (\"{{clip}}\") and this request has none");
+  if (Marks(workflow, kVoice) && r.voice_wav.compare(0, 4, "RIFF") != 0)
+    return BadInput("", "the workflow takes a line's voice (\"{{voice}}\") and this request has no WAV");
   if (!r.last_frame_png.empty()) RW_TRY(CheckFrame(r.last_frame_png, "last frame"));
   if (r.width <= 0 || r.height <= 0 || r.fps <= 0 || r.frames <= 0)
     return BadInput("", "a video request needs a positive size, fps and frame count, got " + std::to_string(r.width) +
@@ -87,16 +100,19 @@ Result<nlohmann::json> FillComfyVideoWorkflow(nlohmann::json workflow, const Com
                                               const std::string& where) {
   RW_TRY(CheckComfyWorkflowShape(workflow, where, kWorkflowSetting));
   std::set<std::string> found = ReplaceComfyMarkers(workflow, VideoMarkers(inputs));
-  if (!found.count(kFirstFrame))
-    return BadInput(where, "marks no input \"{{first_frame}}\"; set the image of the LoadImage node that feeds the "
-                           "image-to-video model (e.g. WanImageToVideo's start_image) to \"{{first_frame}}\" so each "
-                           "shot's frame goes there");
+  if (!found.count(kFirstFrame) && !found.count(kClip))
+    return BadInput(where, "marks no input \"{{first_frame}}\" or \"{{clip}}\"; set the image of the LoadImage node that "
+                           "feeds the image-to-video model (e.g. WanImageToVideo's start_image) to \"{{first_frame}}\" so "
+                           "each shot's frame goes there, or, for a step after the clips, the video of VHS_LoadVideo to "
+                           "\"{{clip}}\"");
   return workflow;
 }
 
-bool ComfyWorkflowUsesLastFrame(const nlohmann::json& workflow) {
-  nlohmann::json copy = workflow;
-  return ReplaceComfyMarkers(copy, {{kLastFrame, "", false}}).count(kLastFrame) > 0;
+bool ComfyWorkflowUsesLastFrame(const nlohmann::json& workflow) { return Marks(workflow, kLastFrame); }
+
+Result<bool> VideoClient::NeedsVoice() const {
+  RW_ASSIGN(nlohmann::json workflow, LoadComfyWorkflow(series_root_, settings_.workflow, kWorkflowSetting, kFirstFrame));
+  return Marks(workflow, kVoice);
 }
 
 VideoClient::VideoClient(VideoProviderSettings settings, std::filesystem::path series_root)
@@ -121,12 +137,12 @@ Result<VideoClient::Clip> VideoClient::Generate(const VideoRequest& request, std
       return BadInput("reelwright.yaml", "providers.video.kind '" + settings_.kind +
                                              "' has no server client; use comfyui (empty: the built-in motion over the frame)");
     RW_TRY(http_->CheckUrl());
-    RW_TRY(CheckRequest(request));
     RW_ASSIGN(std::string key, http_->ApiKey());
     RW_ASSIGN(nlohmann::json workflow, LoadComfyWorkflow(series_root_, settings_.workflow, kWorkflowSetting, kFirstFrame));
     ComfyVideoInputs probe;
     probe.first_frame = "probe";
     RW_TRY(FillComfyVideoWorkflow(workflow, probe, WorkflowPath()));
+    RW_TRY(CheckRequest(request, workflow));
 
     MediaHttp::Slot slot(*http_);
     return GenerateComfy(workflow, request, key, records);
@@ -141,7 +157,15 @@ Result<VideoClient::Clip> VideoClient::GenerateComfy(const nlohmann::json& workf
                                                      const std::string& key, std::vector<CallRecord>& calls) {
   ComfyUi comfy(*http_, settings_.workflow);
   ComfyVideoInputs inputs;
-  RW_ASSIGN(inputs.first_frame, comfy.UploadImage(request.first_frame_png, "rw_frame_", key, calls));
+  if (Marks(workflow, kFirstFrame)) {
+    RW_ASSIGN(inputs.first_frame, comfy.UploadImage(request.first_frame_png, "rw_frame_", key, calls));
+  }
+  if (Marks(workflow, kClip)) {
+    RW_ASSIGN(inputs.clip, comfy.UploadFile(request.clip_mp4, "rw_clip_", VideoContainerOf(request.clip_mp4), "video/mp4", key, calls));
+  }
+  if (Marks(workflow, kVoice)) {
+    RW_ASSIGN(inputs.voice, comfy.UploadFile(request.voice_wav, "rw_voice_", "wav", "audio/wav", key, calls));
+  }
   if (!request.last_frame_png.empty() && ComfyWorkflowUsesLastFrame(workflow)) {
     RW_ASSIGN(inputs.last_frame, comfy.UploadImage(request.last_frame_png, "rw_frame_", key, calls));
   }

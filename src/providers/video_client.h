@@ -3,8 +3,15 @@
 //
 // One protocol, kind "comfyui": the image-to-video API-format workflow settings.workflow
 // (relative to the series folder) with its marked inputs replaced — string values equal to
-//   "{{first_frame}}"  the uploaded first frame's name (required: a workflow without it is BadInput)
+//   "{{first_frame}}"  the uploaded first frame's name
 //   "{{last_frame}}"   the uploaded last frame's name; the first frame's when the request has none
+//   "{{clip}}"         the uploaded clip's name ("rw_clip_<hash>.mp4"), for a post-step workflow
+//                      that takes a shot's clip (frame interpolation, matting, stylization, lip-sync)
+//   "{{voice}}"        the uploaded WAV of the line spoken over the shot ("rw_voice_<hash>.wav"),
+//                      for lip-sync; a request without one leaves a workflow that marks it unrun
+//                      (VideoClient::NeedsVoice tells the caller to pass the clip through)
+// A workflow must mark "{{first_frame}}" or "{{clip}}" (else BadInput), and the request must carry
+// what it marks.
 //   "{{frames}}", "{{fps}}", "{{seed}}", "{{width}}", "{{height}}"  numbers
 //   "{{prompt}}", "{{negative}}"  text, also inside longer strings ("cinematic, {{prompt}}")
 // — then the frames uploaded (POST /upload/image, multipart, named by content "rw_frame_<hash>.png"),
@@ -45,7 +52,9 @@
 namespace rw {
 
 struct VideoRequest {
-  std::string first_frame_png;          // required: the shot's frame
+  std::string first_frame_png;          // the shot's frame (an image-to-video workflow)
+  std::string clip_mp4;                 // the shot's clip (a post-step workflow)
+  std::string voice_wav;                // the line spoken over the shot (a lip-sync workflow)
   std::string last_frame_png;           // optional: the next shot's frame
   std::string prompt, negative_prompt;  // negative empty: settings.negative_prompt
   int width = 1080, height = 1920, fps = 30, frames = 150;
@@ -76,6 +85,8 @@ class VideoClient {
   void SetSleepForTests(std::function<void(double)> sleep);
 
   const VideoProviderSettings& settings() const { return settings_; }
+  // Whether the workflow marks "{{voice}}": a lip-sync step, run only on shots with a line.
+  Result<bool> NeedsVoice() const;
 
  private:
   Result<Clip> GenerateComfy(const nlohmann::json& workflow, const VideoRequest& request, const std::string& key,
@@ -94,12 +105,13 @@ std::string VideoContainerOf(std::string_view bytes);
 // The ComfyUI values the markers of a video workflow are replaced by.
 struct ComfyVideoInputs {
   std::string first_frame, last_frame;  // uploaded names; an empty last_frame takes the first's
+  std::string clip, voice;              // uploaded names
   std::string prompt, negative;
   int width = 0, height = 0, fps = 0, frames = 0;
   uint32_t seed = 0;
 };
 // The workflow with every marker replaced (see the top of this file). BadInput (naming `where`)
-// when it is not an API-format workflow or marks no "{{first_frame}}".
+// when it is not an API-format workflow or marks neither "{{first_frame}}" nor "{{clip}}".
 Result<nlohmann::json> FillComfyVideoWorkflow(nlohmann::json workflow, const ComfyVideoInputs& inputs,
                                               const std::string& where);
 // Whether some node input is "{{last_frame}}" (a last frame the workflow has no place for is not uploaded).

@@ -289,6 +289,40 @@ TEST(VideoClient, WorkflowWithoutFirstFrameIsBadInput) {
   EXPECT_TRUE(comfy.server().Requests().empty()) << "nothing is sent for a workflow that cannot work";
 }
 
+// A post-step workflow takes the shot's clip (and, for lip-sync, the line's WAV) instead of a frame;
+// a request without what the workflow marks is refused before anything is sent.
+TEST(VideoClient, APostStepWorkflowTakesAClipAndAVoice) {
+  TempSeries series;
+  nlohmann::json flow = {{"1", {{"class_type", "VHS_LoadVideo"}, {"inputs", {{"video", "{{clip}}"}}}}},
+                         {"2", {{"class_type", "LoadAudio"}, {"inputs", {{"audio", "{{voice}}"}}}}},
+                         {"9", {{"class_type", "VHS_VideoCombine"}, {"inputs", {{"images", {"1", 0}}}}}}};
+  series.Write("i2v.json", flow.dump());
+  FakeComfyUi comfy(MakeMp4());
+  VideoClient client(SettingsFor(comfy.Url()), series.root());
+  ASSERT_TRUE(client.NeedsVoice().ok());
+  EXPECT_TRUE(*client.NeedsVoice());
+  VideoRequest request = SmallRequest();
+  request.first_frame_png.clear();
+  request.clip_mp4 = MakeMp4();
+  auto refused = client.Generate(request, nullptr);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kBadInput);
+  EXPECT_NE(refused.error().message.find("{{voice}}"), std::string::npos) << refused.error().message;
+  EXPECT_TRUE(comfy.server().Requests().empty());
+
+  request.voice_wav = testing::MakeWav(0.5, 24000, 440);
+  auto clip = client.Generate(request, nullptr);
+  ASSERT_TRUE(clip.ok()) << clip.error().ToString();
+  auto uploads = comfy.server().Requests("/upload/image");
+  ASSERT_EQ(uploads.size(), 2u);  // the clip and the voice; no frame
+  auto queued = comfy.server().Requests("/prompt");
+  ASSERT_EQ(queued.size(), 1u);
+  std::string video = queued[0].json["prompt"]["1"]["inputs"]["video"], audio = queued[0].json["prompt"]["2"]["inputs"]["audio"];
+  EXPECT_EQ(video.rfind("rw_clip_", 0), 0u) << video;
+  EXPECT_EQ(audio.rfind("rw_voice_", 0), 0u) << audio;
+  EXPECT_EQ(audio.substr(audio.size() - 4), ".wav");
+}
+
 TEST(VideoClient, SettingsAndRequestProblemsAreBadInput) {
   TempSeries series;
   FakeComfyUi comfy(MakeMp4());

@@ -3,6 +3,7 @@
 #include "base/text.h"
 #include "schema/beats.h"
 #include "schema/bible.h"
+#include "schema/settings.h"
 #include "schema/yaml_io.h"
 
 namespace rw {
@@ -94,6 +95,40 @@ TEST(Schema, OutOfOrderBeatsPointAtTheLine) {
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().message.find("beats[1].target_s"), std::string::npos) << r.error().ToString();
   EXPECT_NE(r.error().where.find("b.yaml:"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace rw
+
+namespace rw {
+namespace {
+
+TEST(Schema, PostStepsAreCheckedWhereTheyAreWritten) {
+  Settings s;
+  s.title = "T";
+  s.idea = "An idea.";
+  s.genre = "revenge";
+  PostStepSettings step;
+  step.name = "rife";
+  step.base_url = "http://127.0.0.1:8188";
+  step.workflow = "rife.json";
+  s.providers.post = {step, step};
+  std::string yaml = ToYaml(s);
+  auto twice = ParseYaml<Settings>(yaml, "reelwright.yaml");
+  ASSERT_FALSE(twice.ok());
+  EXPECT_NE(twice.error().message.find("two post steps are named 'rife'"), std::string::npos) << twice.error().message;
+  EXPECT_EQ(twice.error().where.rfind("reelwright.yaml:", 0), 0u) << twice.error().where;
+
+  s.providers.post = {step};
+  s.providers.post[0].name = "Lip Sync";
+  auto spaced = ParseYaml<Settings>(ToYaml(s), "reelwright.yaml");
+  ASSERT_FALSE(spaced.ok());
+  EXPECT_NE(spaced.error().message.find("a-z, 0-9 and '-'"), std::string::npos) << spaced.error().message;
+
+  s.providers.post[0].name = "lip-sync";
+  auto fine = ParseYaml<Settings>(ToYaml(s), "reelwright.yaml");
+  ASSERT_TRUE(fine.ok()) << fine.error().ToString();
+  EXPECT_EQ(fine->providers.post[0].workflow, "rife.json");
 }
 
 }  // namespace

@@ -152,12 +152,44 @@ struct VideoProviderSettings {
   }
 };
 
+// A step every shot's clip passes through after the clips stage, in the order listed: a ComfyUI
+// API-format workflow (kind comfyui) that takes the clip ("{{clip}}") and saves a clip — frame
+// interpolation (RIFE), matting, stylization, or lip-sync when it also takes the line's WAV
+// ("{{voice}}"; shots without a line then pass through unchanged). Each step is its own cached
+// stage, post-<name>, writing episodes/epNNN/clips/<name>/Sxxx.mp4; the timeline plays the last
+// step's clips. The server settings are a video server's.
+struct PostStepSettings {
+  std::string name;  // a-z, 0-9, '-': names the stage and the folder
+  std::string kind = "comfyui";
+  std::string base_url;
+  std::string workflow;
+  std::string api_key_env;
+  double timeout_s = 900;
+  int max_retries = 2;
+  int concurrency = 1;
+  double price_per_clip = 0;
+  template <class V> void Fields(V& v) {
+    v.Required("name", name); v("kind", kind); v("base_url", base_url); v.Required("workflow", workflow);
+    v("api_key_env", api_key_env); v("timeout_s", timeout_s); v("max_retries", max_retries);
+    v("concurrency", concurrency); v("price_per_clip", price_per_clip);
+  }
+  VideoProviderSettings Server() const {
+    VideoProviderSettings s;
+    s.kind = kind, s.base_url = base_url, s.workflow = workflow, s.api_key_env = api_key_env;
+    s.timeout_s = timeout_s, s.max_retries = max_retries, s.concurrency = concurrency, s.price_per_clip = price_per_clip;
+    return s;
+  }
+};
+
 struct ProviderSettings {
   ChatProviderSettings chat;
   ImageProviderSettings images;
   SpeechProviderSettings speech;
   VideoProviderSettings video;
-  template <class V> void Fields(V& v) { v("chat", chat); v("images", images); v("speech", speech); v("video", video); }
+  std::vector<PostStepSettings> post;
+  template <class V> void Fields(V& v) {
+    v("chat", chat); v("images", images); v("speech", speech); v("video", video); v("post", post);
+  }
 };
 
 struct Settings {

@@ -40,6 +40,18 @@ Status Settings::Validate(const YamlDoc& doc) const {
   if (budget < 0) return BadInput(doc.At(doc.root["budget"]), "budget must be 0 or more (currency units a build may spend)");
   if (providers.chat.price_input_per_mtok < 0 || providers.chat.price_output_per_mtok < 0)
     return BadInput(doc.At(doc.root["providers"]), "providers.chat prices must be 0 or more");
+  std::set<std::string> step_names;
+  for (size_t i = 0; i < providers.post.size(); ++i) {
+    const PostStepSettings& step = providers.post[i];
+    YAML::Node node = doc.root["providers"]["post"][i];
+    bool plain = !step.name.empty() && std::all_of(step.name.begin(), step.name.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+    });
+    if (!plain) return BadInput(doc.At(node["name"]), "a post step's name is a-z, 0-9 and '-' (it names a stage and a folder), got '" + step.name + "'");
+    if (!step_names.insert(step.name).second) return BadInput(doc.At(node["name"]), "two post steps are named '" + step.name + "'");
+    if (step.kind != "comfyui") return BadInput(doc.At(node["kind"]), "post step " + step.name + ": kind must be comfyui, got '" + step.kind + "'");
+    if (step.base_url.empty()) return BadInput(doc.At(node), "post step " + step.name + " needs base_url (ComfyUI's root, e.g. http://127.0.0.1:8188)");
+  }
   if (rhythm.min_episode_s <= 0 || rhythm.max_episode_s < rhythm.min_episode_s)
     return BadInput(doc.At(doc.root["rhythm"]), "rhythm: max_episode_s must be at least min_episode_s (> 0)");
   return {};
