@@ -307,7 +307,7 @@ Result<std::vector<std::string>> MakeVariants(const fs::path& root, const std::s
   if (kind == Kind::kBeats) {
     RW_ASSIGN(arc, LoadYaml<Arc>(root / kArcFile, (root / kArcFile).string()));
   }
-  if (kind == Kind::kScript) {
+  if (kind == Kind::kScript || kind == Kind::kFrame) {
     std::string beats_rel = EpisodeDir(episode) + "/beats.yaml";
     RW_ASSIGN(beats, LoadYaml<Beats>(root / beats_rel, (root / beats_rel).string()));
   }
@@ -362,7 +362,7 @@ Result<std::vector<std::string>> MakeVariants(const fs::path& root, const std::s
         break;
       }
       case Kind::kFrame: {
-        PanelSpec spec = PanelFor(bible, shot, current.width, current.height);
+        PanelSpec spec = PanelFor(bible, shot, current.width, current.height, &beats);
         spec.seed = shot.seed + 7919u * static_cast<uint32_t>(k);
         spec.mirror = k % 2 == 1;  // every other variant is the reverse angle
         spec.style = settings.format.style;  // the series' look, as the frames stage paints it

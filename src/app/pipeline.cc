@@ -43,6 +43,7 @@
 #include "story/genre_pack.h"
 #include "story/llm_writer.h"
 #include "story/writer.h"
+#include "visual/lipsync.h"
 #include "visual/motion.h"
 #include "visual/painter.h"
 #include "visual/png.h"
@@ -170,12 +171,24 @@ class SeriesBuild {
   Status WriteVoice(StageContext& ctx, int n);
   Status WriteShots(StageContext& ctx, int n);
   Status WriteFrames(StageContext& ctx, int n);
+  // The panel the painter makes for a shot: the bible's cast and set, the beat's emotion, the
+  // series' style.
+  PanelSpec FrameSpec(const Bible& bible, const Beats& beats, const Shot& shot) const {
+    PanelSpec spec = PanelFor(bible, shot, preset_.width, preset_.height, &beats);
+    spec.style = settings_.format.style;
+    return spec;
+  }
+  // How open the speaker's mouth is on each frame of `shot` (kMouthOpenings), from its lines'
+  // visemes; empty when no one in frame speaks or the shot is too wide to see a mouth.
+  Result<std::vector<uint8_t>> MouthFor(int n, const Shot& shot, const Timeline& tl, int frames) const;
   Status GenerateFrame(StageContext& ctx, const Bible& bible, const Shot& shot, const std::string& rel);
   void RecordCall(StageContext& ctx, const CallRecord& call);
   Status GenerateClip(StageContext& ctx, const Bible& bible, int n, const Shot& shot, const Shot* next, int frames,
                       const std::string& rel);
   int DialogueLinesIn(int n) const;
   Status WriteClips(StageContext& ctx, int n);
+  // One post step over every shot's clip in `from` (a folder of the episode), into clips/<name>/.
+  Status WritePostStep(StageContext& ctx, int n, const PostStepSettings& step, const std::string& from);
   Status WriteTimeline(StageContext& ctx, int n);
   Status WriteSubtitles(StageContext& ctx, int n);
   Status WriteScore(StageContext& ctx, int n);
@@ -415,6 +428,7 @@ Status SeriesBuild::Episode(int n, BuildSummary& summary) {
   if (!Wanted("shots")) return {};
 
   StageSpec shots = spec("shots", {"bible", ep + "/beats", ep + "/script", ep + "/voice"});
+  shots.version = 2;  // a wide shot establishes a scene that opens on a line
   shots.settings = {{"fps", settings_.format.fps}, {"seed", settings_.seed}};
   shots.run = [this, n](StageContext& ctx) { return WriteShots(ctx, n); };
   RW_TRY(Stage(shots, summary));
@@ -423,6 +437,7 @@ Status SeriesBuild::Episode(int n, BuildSummary& summary) {
   StageSpec timeline = spec("timeline", {"bible", ep + "/beats", ep + "/shots", ep + "/voice"});
   timeline.version = 2;  // EDL, FCPXML and FCP7 XML beside the OTIO
   timeline.settings = {{"format", Json::parse(CanonicalJson(settings_.format))}, {"music", settings_.music.enabled}};
+  if (!settings_.providers.post.empty()) timeline.settings["clips_from"] = settings_.providers.post.back().name;
   timeline.run = [this, n](StageContext& ctx) { return WriteTimeline(ctx, n); };
   RW_TRY(Stage(timeline, summary));
   if (!Wanted("subtitles")) return {};
@@ -440,7 +455,7 @@ Status SeriesBuild::Episode(int n, BuildSummary& summary) {
   RW_TRY(Stage(score, summary));
   if (!Wanted("frames")) return {};
 
-  StageSpec frames = spec("frames", {"bible", ep + "/shots"});
+  StageSpec frames = spec("frames", {"bible", ep + "/beats", ep + "/shots"});
   frames.settings = {{"width", preset_.width}, {"height", preset_.height}, {"style", settings_.format.style}};
   if (images_) {
     frames.settings["images"] = Json::parse(CanonicalJson(settings_.providers.images));
@@ -453,7 +468,8 @@ Status SeriesBuild::Episode(int n, BuildSummary& summary) {
   RW_TRY(Stage(frames, summary));
   if (!Wanted("clips")) return {};
 
-  StageSpec clips = spec("clips", {ep + "/frames", ep + "/shots"});
+  StageSpec clips = spec("clips", {"bible", ep + "/beats", ep + "/frames", ep + "/shots", ep + "/timeline", ep + "/voice"});
+  clips.version = 2;  // the speaker's mouth follows the line
   clips.settings = {{"width", preset_.width}, {"height", preset_.height}, {"fps", settings_.format.fps}};
   if (video_) {
     clips.settings["video"] = Json::parse(CanonicalJson(settings_.providers.video));
@@ -464,9 +480,27 @@ Status SeriesBuild::Episode(int n, BuildSummary& summary) {
   }
   clips.run = [this, n](StageContext& ctx) { return WriteClips(ctx, n); };
   RW_TRY(Stage(clips, summary));
+  if (!Wanted("post")) return {};
+
+  // The creator's post steps, in order, each taking the clips the one before made.
+  std::string last_clips = clips.name, from = "clips";
+  for (const PostStepSettings& step : settings_.providers.post) {
+    StageSpec post = spec("post", {last_clips, ep + "/shots", ep + "/voice", ep + "/timeline"});
+    post.name = ep + "/post-" + step.name;
+    post.settings = {{"step", Json::parse(CanonicalJson(step))}, {"width", preset_.width}, {"height", preset_.height},
+                     {"fps", settings_.format.fps}};
+    post.sources.push_back(step.workflow);
+    post.provider = "post " + step.name + " " + step.base_url;
+    auto planned = Load<Shots>(root_, Ep(n, kShotsFile));
+    post.model_calls = planned.ok() ? static_cast<int>(planned->shots.size()) : 0;
+    post.run = [this, n, step, from](StageContext& ctx) { return WritePostStep(ctx, n, step, from); };
+    RW_TRY(Stage(post, summary));
+    last_clips = post.name;
+    from = "clips/" + step.name;
+  }
   if (!Wanted("render")) return {};
 
-  StageSpec render = spec("render", {ep + "/timeline", ep + "/clips", ep + "/voice", ep + "/subtitles", ep + "/score"});
+  StageSpec render = spec("render", {ep + "/timeline", last_clips, ep + "/voice", ep + "/subtitles", ep + "/score"});
   render.name = ep + "/render-" + preset_.name;
   render.settings = {{"preset", preset_.name},
                      {"width", preset_.width},
@@ -593,26 +627,31 @@ Status SeriesBuild::WriteShots(StageContext& ctx, int n) {
   return ctx.Write(Ep(n, kShotsFile), ToYaml(shots));
 }
 
+// Everything a painted panel is made from, for cache keys.
+std::string PanelKey(const PanelSpec& spec) {
+  Json doc = {{"shot", spec.shot_id}, {"type", EnumName(spec.type)}, {"move", EnumName(spec.move)},
+              {"w", spec.width}, {"h", spec.height}, {"loc", spec.location_name}, {"kind", spec.location_kind},
+              {"interior", spec.interior}, {"time", spec.time}, {"loc_palette", spec.location_palette},
+              {"caption", spec.caption}, {"label", spec.label}, {"seed", spec.seed}, {"style", spec.style},
+              {"mirror", spec.mirror}, {"valence", spec.valence}, {"arousal", spec.arousal}};
+  for (const auto& c : spec.cast) doc["cast"].push_back({c.id, c.name, c.gender, c.age, c.palette, c.look, c.speaking, c.mouth});
+  return Sha256Hex(doc.dump());
+}
+
 Status SeriesBuild::WriteFrames(StageContext& ctx, int n) {
   RW_ASSIGN(Bible bible, Load<Bible>(root_, kBibleFile));
+  RW_ASSIGN(Beats beats, Load<Beats>(root_, Ep(n, kBeatsFile)));
   RW_ASSIGN(Shots shots, Load<Shots>(root_, Ep(n, kShotsFile)));
   Progress progress(EpisodeName(n) + " frames", static_cast<int64_t>(shots.shots.size()));
   for (const auto& shot : shots.shots) {
-    PanelSpec spec = PanelFor(bible, shot, preset_.width, preset_.height);
-    spec.style = settings_.format.style;
-    Json key_doc = {{"shot", shot.id}, {"type", EnumName(shot.type)}, {"move", EnumName(shot.move)},
-                    {"w", spec.width}, {"h", spec.height}, {"loc", spec.location_name}, {"kind", spec.location_kind},
-                    {"interior", spec.interior}, {"time", spec.time}, {"loc_palette", spec.location_palette},
-                    {"caption", spec.caption}, {"label", spec.label}, {"seed", spec.seed}, {"style", spec.style}};
-    for (const auto& c : spec.cast)
-      key_doc["cast"].push_back({c.id, c.name, c.gender, c.age, c.palette, c.look, c.speaking});
     std::string rel = Ep(n, "frames/" + shot.id + ".png");
     if (images_) {
       RW_TRY(GenerateFrame(ctx, bible, shot, rel));
       progress.Add();
       continue;
     }
-    std::string key = "frame/painter/1:" + Sha256Hex(key_doc.dump());
+    PanelSpec spec = FrameSpec(bible, beats, shot);
+    std::string key = "frame/painter/2:" + PanelKey(spec);
     RW_ASSIGN(bool restored, ctx.Restore(key, rel));
     if (!restored) {
       RW_ASSIGN(Image panel, PaintPanel(spec));
@@ -729,10 +768,9 @@ Status SeriesBuild::WriteClips(StageContext& ctx, int n) {
   for (const auto& s : shots.shots) total_frames += std::max<int64_t>(1, std::llround(s.duration_s * fps));
   Progress progress(EpisodeName(n) + " clips", total_frames);
   Image frame(preset_.width, preset_.height);
-  Bible bible;  // the video server's prompts are expanded from it
-  if (video_) {
-    RW_ASSIGN(bible, Load<Bible>(root_, kBibleFile));
-  }
+  RW_ASSIGN(Bible bible, Load<Bible>(root_, kBibleFile));  // prompts for the server, panels for lip-sync
+  RW_ASSIGN(Beats beats, Load<Beats>(root_, Ep(n, kBeatsFile)));
+  RW_ASSIGN(Timeline tl, LoadTimeline(root_, n));
   for (const auto& shot : shots.shots) {
     int frames = static_cast<int>(std::max<int64_t>(1, std::llround(shot.duration_s * fps)));
     std::string still_rel = Ep(n, "frames/" + shot.id + ".png");
@@ -746,16 +784,32 @@ Status SeriesBuild::WriteClips(StageContext& ctx, int n) {
       progress.Add(frames);
       continue;
     }
+    RW_ASSIGN(std::vector<uint8_t> mouth, MouthFor(n, shot, tl, frames));
     Json key_doc = {{"still", still_hash}, {"move", EnumName(shot.move)}, {"frames", frames}, {"fps", fps},
-                    {"w", preset_.width}, {"h", preset_.height}};
-    std::string key = "clip/motion/1:" + Sha256Hex(key_doc.dump());
+                    {"w", preset_.width}, {"h", preset_.height}, {"mouth", std::string(mouth.begin(), mouth.end())}};
+    std::string key = "clip/motion/2:" + Sha256Hex(key_doc.dump());
     RW_ASSIGN(bool restored, ctx.Restore(key, rel));
     if (!restored) {
       RW_ASSIGN(Image still, ReadPng(root_ / still_rel));
-      Motion motion(still, shot.move, preset_.width, preset_.height, frames);
+      // The speaker's mouth moves with the line when the still is the painter's own panel (not a
+      // person's picture or a server's): the panel is repainted at each opening and each frame
+      // takes the one its viseme asks for.
+      std::vector<Motion> motions;
+      if (!mouth.empty()) {
+        PanelSpec spec = FrameSpec(bible, beats, shot);
+        RW_ASSIGN(Image painted, PaintPanel(spec));
+        if (painted.pixels == still.pixels) {
+          for (double open : kMouthOpenings) {
+            for (auto& c : spec.cast) c.mouth = c.speaking ? open : -1;
+            RW_ASSIGN(Image panel, PaintPanel(spec));
+            motions.emplace_back(panel, shot.move, preset_.width, preset_.height, frames);
+          }
+        }
+      }
+      if (motions.empty()) motions.emplace_back(still, shot.move, preset_.width, preset_.height, frames);
       RW_ASSIGN(auto writer, VideoWriter::Open(ctx.OutputPath(rel), preset_.width, preset_.height, fps, ClipEncodeOptions{}));
       for (int i = 0; i < frames; ++i) {
-        motion.Render(i, &frame);
+        motions[motions.size() > 1 ? mouth[static_cast<size_t>(i)] : 0].Render(i, &frame);
         RW_TRY(writer->Write(frame));
         progress.Add();
       }
@@ -768,12 +822,107 @@ Status SeriesBuild::WriteClips(StageContext& ctx, int n) {
   return {};
 }
 
+Result<std::vector<uint8_t>> SeriesBuild::MouthFor(int n, const Shot& shot, const Timeline& tl, int frames) const {
+  if (shot.speaker.empty() || shot.lines.empty() || shot.type > ShotType::kMS) return std::vector<uint8_t>{};
+  const TimelineVideo* video = nullptr;
+  for (const auto& v : tl.video)
+    if (v.shot == shot.id) video = &v;
+  if (!video || tl.fps <= 0 || tl.sample_rate <= 0) return std::vector<uint8_t>{};
+  double shot_start = static_cast<double>(video->start_frame) / tl.fps;
+  std::vector<LineMouth> lines;
+  for (const auto& d : tl.dialogue) {
+    if (std::find(shot.lines.begin(), shot.lines.end(), d.line) == shot.lines.end()) continue;
+    std::string rel = Ep(n, "voice/" + d.line + ".visemes.json");
+    auto text = ReadFile(root_ / rel);
+    if (!text.ok()) continue;  // a person's recording has no lip-sync data: the mouth stays as painted
+    Json doc = Json::parse(*text, nullptr, false);
+    if (doc.is_discarded() || !doc.contains("visemes")) return Failed("cannot read the lip-sync data", (root_ / rel).string());
+    LineMouth line;
+    line.start_s = static_cast<double>(d.start_sample) / tl.sample_rate - shot_start;
+    line.end_s = line.start_s + static_cast<double>(d.samples) / tl.sample_rate;
+    for (const auto& v : doc["visemes"]) line.visemes.push_back({v.value("t", 0.0), v.value("viseme", "")});
+    lines.push_back(std::move(line));
+  }
+  if (lines.empty()) return std::vector<uint8_t>{};
+  return MouthTrack(lines, frames, tl.fps);
+}
+
+Status SeriesBuild::WritePostStep(StageContext& ctx, int n, const PostStepSettings& step, const std::string& from) {
+  RW_ASSIGN(Bible bible, Load<Bible>(root_, kBibleFile));
+  RW_ASSIGN(Shots shots, Load<Shots>(root_, Ep(n, kShotsFile)));
+  RW_ASSIGN(Timeline tl, LoadTimeline(root_, n));
+  VideoClient server(step.Server(), root_);
+  RW_ASSIGN(bool lip_sync, server.NeedsVoice());
+  const int fps = settings_.format.fps;
+  Progress progress(EpisodeName(n) + " " + step.name, static_cast<int64_t>(shots.shots.size()));
+  for (const auto& shot : shots.shots) {
+    int frames = static_cast<int>(std::max<int64_t>(1, std::llround(shot.duration_s * fps)));
+    std::string in_rel = Ep(n, from + "/" + shot.id + ".mp4");
+    std::string rel = Ep(n, "clips/" + step.name + "/" + shot.id + ".mp4");
+    VideoRequest request;
+    RW_ASSIGN(request.clip_mp4, ReadFile(root_ / in_rel));
+    // Lip-sync takes the first line spoken over the shot; a shot without one passes through.
+    std::string voice_rel;
+    for (const auto& d : tl.dialogue)
+      if (!shot.lines.empty() && d.line == shot.lines.front()) voice_rel = Ep(n, d.wav);
+    if (lip_sync && !voice_rel.empty()) {
+      RW_ASSIGN(request.voice_wav, ReadFile(root_ / voice_rel));
+    }
+    request.prompt = ExpandPrompt(shot.prompt, bible) + "; " + shot.caption;
+    request.width = preset_.width;
+    request.height = preset_.height;
+    request.fps = fps;
+    request.frames = frames;
+    request.seed = shot.seed;
+    Json key_doc = {{"step", Json::parse(CanonicalJson(step))}, {"workflow", builder_.HashOf(step.workflow)},
+                    {"clip", Sha256Hex(request.clip_mp4)}, {"voice", Sha256Hex(request.voice_wav)},
+                    {"prompt", request.prompt}, {"w", request.width}, {"h", request.height}, {"fps", fps},
+                    {"frames", frames}, {"seed", request.seed}};
+    std::string key = "clip/post/1:" + Sha256Hex(key_doc.dump());
+    RW_ASSIGN(bool restored, ctx.Restore(key, rel));
+    if (restored) {
+      progress.Add();
+      continue;
+    }
+    if (lip_sync && voice_rel.empty()) {
+      RW_TRY(ctx.Write(rel, request.clip_mp4));
+      RW_TRY(ctx.Remember(key, rel));
+      progress.Add();
+      continue;
+    }
+    std::vector<CallRecord> calls;
+    auto clip = server.Generate(request, &calls);
+    for (const auto& call : calls) RecordCall(ctx, call);
+    if (!clip.ok()) {
+      Error e = clip.error();
+      e.message = "post step " + step.name + " failed for " + shot.id + ": " + e.message;
+      return e;
+    }
+    fs::path source = TempPathFor(ctx.Abs(rel)).string() + "." + clip->format;
+    RW_TRY(WriteFileAtomic(source, clip->bytes));
+    auto conformed = ConformClip(source, ctx.OutputPath(rel), preset_.width, preset_.height, fps, frames);
+    std::error_code ec;
+    fs::remove(source, ec);
+    if (!conformed.ok()) {
+      Error e = conformed.error();
+      e.message = "post step " + step.name + "'s clip for " + shot.id + " cannot be used: " + e.message;
+      return e;
+    }
+    RW_TRY(ctx.Remember(key, rel));
+    progress.Add();
+  }
+  return {};
+}
+
 Status SeriesBuild::WriteTimeline(StageContext& ctx, int n) {
   RW_ASSIGN(Bible bible, Load<Bible>(root_, kBibleFile));
   RW_ASSIGN(Beats beats, Load<Beats>(root_, Ep(n, kBeatsFile)));
   RW_ASSIGN(Shots shots, Load<Shots>(root_, Ep(n, kShotsFile)));
   RW_ASSIGN(VoiceTrack voice, Load<VoiceTrack>(root_, Ep(n, kVoiceFile)));
   Timeline tl = BuildTimeline(EpisodeName(n), shots, voice, beats, bible, settings_.format, kLineLeadSeconds);
+  // With post steps the episode plays the last step's clips.
+  if (!settings_.providers.post.empty())
+    for (auto& v : tl.video) v.clip = "clips/" + settings_.providers.post.back().name + "/" + v.shot + ".mp4";
   RW_TRY(ctx.Write(Ep(n, kTimelineFile), ToJson(tl).dump(2) + "\n"));
   RW_TRY(ctx.Write(Ep(n, EpisodeName(n) + ".otio"), WriteOtio(tl)));
   // The same timeline for the editors people finish in; the stems are made by the score stage.
@@ -871,8 +1020,11 @@ Status SeriesBuild::WriteRender(StageContext& ctx, int n, const std::string& cre
 
 }  // namespace
 
-PanelSpec PanelFor(const Bible& bible, const Shot& shot, int width, int height) {
+PanelSpec PanelFor(const Bible& bible, const Shot& shot, int width, int height, const Beats* beats) {
   PanelSpec spec;
+  if (beats)
+    for (const auto& b : beats->beats)
+      if (b.id == shot.beat) spec.valence = b.emotion.valence, spec.arousal = b.emotion.arousal;
   spec.width = width;
   spec.height = height;
   spec.shot_id = shot.id;
@@ -898,7 +1050,7 @@ PanelSpec PanelFor(const Bible& bible, const Shot& shot, int width, int height) 
 
 const std::vector<std::string>& StageKinds() {
   static const std::vector<std::string> kKinds = {"bible", "arc", "beats", "script", "voice", "shots",
-                                                  "timeline", "subtitles", "score", "frames", "clips", "render", "report"};
+                                                  "timeline", "subtitles", "score", "frames", "clips", "post", "render", "report"};
   return kKinds;
 }
 
@@ -1011,6 +1163,7 @@ std::string Money(double v) {
 std::string KindOf(const std::string& stage) {
   std::string kind = stage.substr(stage.rfind('/') == std::string::npos ? 0 : stage.rfind('/') + 1);
   if (kind.rfind("render-", 0) == 0) kind = "render";
+  if (kind.rfind("post-", 0) == 0) kind = "post";
   return kind;
 }
 

@@ -18,6 +18,7 @@
 
 #include "base/result.h"
 #include "build/builder.h"
+#include "schema/beats.h"
 #include "schema/bible.h"
 #include "schema/shots.h"
 #include "visual/painter.h"
@@ -80,8 +81,9 @@ Result<BuildPlan> PlanBuild(const std::filesystem::path& root, const BuildReques
 // Every stage decided without running (plan and status read this).
 Result<BuildSummary> DryRun(const std::filesystem::path& root, const BuildRequest& request);
 
-// The storyboard panel the frames stage paints for a shot.
-PanelSpec PanelFor(const Bible& bible, const Shot& shot, int width, int height);
+// The storyboard panel the frames stage paints for a shot; the faces show its beat's emotion when
+// `beats` is given.
+PanelSpec PanelFor(const Bible& bible, const Shot& shot, int width, int height, const Beats* beats = nullptr);
 
 // Reads and checks every editable file of the series that exists; the first problem found.
 Status CheckSeries(const std::filesystem::path& root);

@@ -3,6 +3,9 @@
 // recorded and cached; a failing server fails the stage with a clear error and leaves nothing
 // a later build would trust.
 #include <gtest/gtest.h>
+#include <set>
+#include <mutex>
+#include <map>
 
 #include "app/control.h"
 #include "app/pipeline.h"
@@ -14,6 +17,7 @@
 #include "providers/media_testing.h"
 #include "schema/bible.h"
 #include "schema/shots.h"
+#include "schema/timeline.h"
 #include "schema/yaml_io.h"
 #include "post/video_writer.h"
 #include "visual/png.h"
@@ -212,6 +216,137 @@ TEST_F(ProviderPipelineTest, ClipsFromAComfyUiVideoWorkflowAreConformedToTheTime
   size_t before = server.Requests().size();
   ASSERT_TRUE(Build("clips").ok());
   EXPECT_EQ(server.Requests().size(), before);
+}
+
+// Post steps: every clip passes through the creator's ComfyUI workflows in order (here frame
+// interpolation, then lip-sync fed with the line's WAV), each a cached stage of its own.
+TEST_F(ProviderPipelineTest, ClipsPassThroughThePostStepWorkflowsInOrder) {
+  fs::create_directories(root_);
+  std::string mp4 = ServerClip(fs::temp_directory_path());
+  int prompts = 0;
+  std::map<std::string, std::string> prompt_step;  // prompt id → the step's node class
+  std::mutex mu;
+  FakeMediaServer server([&](const MediaRequest& r, int) {
+    std::lock_guard<std::mutex> lock(mu);
+    if (r.path == "/upload/image")
+      return testing::JsonReply({{"name", r.files.at("image").filename}, {"subfolder", ""}, {"type", "input"}});
+    if (r.path == "/prompt") {
+      std::string id = "p" + std::to_string(++prompts);
+      prompt_step[id] = r.json["prompt"]["2"]["class_type"];
+      return testing::JsonReply({{"prompt_id", id}});
+    }
+    if (r.path.rfind("/history/", 0) == 0) {
+      std::string id = r.path.substr(9);
+      return testing::JsonReply({{id, testing::ComfyHistoryEntry({{"9", {{"gifs", {{{"filename", id + ".mp4"}, {"subfolder", ""}, {"type", "output"}}}}}}})}});
+    }
+    if (r.path == "/view") return testing::BytesReply(mp4, "video/mp4");
+    return testing::JsonReply({{"error", "unexpected " + r.path}}, 404);
+  });
+  Settings s;
+  s.idea = "A wife betrayed by her husband comes back as his biggest investor.";
+  s.episodes = 1;
+  s.seed = 4;
+  s.preset = "preview";
+  s.music.enabled = false;
+  PostStepSettings rife, lipsync;
+  rife.name = "rife";
+  rife.base_url = server.Url();
+  rife.workflow = "rife.json";
+  rife.max_retries = 0;
+  lipsync = rife;
+  lipsync.name = "lipsync";
+  lipsync.workflow = "lipsync.json";
+  s.providers.post = {rife, lipsync};
+  ASSERT_TRUE(CreateSeries(root_, s).ok());
+  auto workflow = [](const std::string& model, bool voice) {
+    nlohmann::json w = {{"1", {{"class_type", "VHS_LoadVideo"}, {"inputs", {{"video", "{{clip}}"}}}}},
+                        {"2", {{"class_type", model}, {"inputs", {{"images", {"1", 0}}, {"fps", "{{fps}}"}}}}},
+                        {"9", {{"class_type", "VHS_VideoCombine"}, {"inputs", {{"images", {"2", 0}}, {"frame_rate", 48}}}}}};
+    if (voice) w["3"] = {{"class_type", "LoadAudio"}, {"inputs", {{"audio", "{{voice}}"}}}};
+    return w.dump();
+  };
+  ASSERT_TRUE(WriteFileAtomic(root_ / "rife.json", workflow("RIFE VFI", false)).ok());
+  ASSERT_TRUE(WriteFileAtomic(root_ / "lipsync.json", workflow("LatentSyncNode", true)).ok());
+  auto built = Build("post");
+  ASSERT_TRUE(built.ok()) << built.error().ToString();
+
+  auto shots = LoadYaml<Shots>(root_ / "episodes/ep001/shots.yaml", "shots.yaml");
+  ASSERT_TRUE(shots.ok());
+  size_t spoken = 0;
+  for (const auto& shot : shots->shots) spoken += !shot.lines.empty();
+  ASSERT_GT(spoken, 0u);
+  ASSERT_LT(spoken, shots->shots.size());
+  // Interpolation ran on every shot, lip-sync on the shots with a line, after it.
+  std::map<std::string, size_t> runs;
+  for (const auto& [id, step] : prompt_step) ++runs[step];
+  EXPECT_EQ(runs["RIFE VFI"], shots->shots.size());
+  EXPECT_EQ(runs["LatentSyncNode"], spoken);
+  // What lip-sync was given: a clip and the line's own WAV.
+  std::set<std::string> voices_sent;
+  for (const auto& up : server.Requests("/upload/image")) {
+    const auto& f = up.files.at("image");
+    if (f.filename.rfind("rw_voice_", 0) == 0) {
+      EXPECT_EQ(f.content_type, "audio/wav");
+      voices_sent.insert(f.content);
+    } else {
+      EXPECT_EQ(f.filename.rfind("rw_clip_", 0), 0u) << f.filename;
+      EXPECT_EQ(f.filename.substr(f.filename.size() - 4), ".mp4");
+    }
+  }
+  const Shot* first_spoken = nullptr;
+  for (const auto& shot : shots->shots)
+    if (!shot.lines.empty() && !first_spoken) first_spoken = &shot;
+  EXPECT_EQ(voices_sent.count(*ReadFile(root_ / ("episodes/ep001/voice/" + first_spoken->lines.front() + ".wav"))), 1u);
+  // Every step's clips are there; the timeline plays the last step's.
+  for (const auto& shot : shots->shots) {
+    EXPECT_TRUE(fs::exists(root_ / ("episodes/ep001/clips/rife/" + shot.id + ".mp4"))) << shot.id;
+    EXPECT_TRUE(fs::exists(root_ / ("episodes/ep001/clips/lipsync/" + shot.id + ".mp4"))) << shot.id;
+  }
+  auto tl = LoadYaml<Timeline>(root_ / "episodes/ep001/timeline.json", "timeline.json");
+  ASSERT_TRUE(tl.ok());
+  for (const auto& v : tl->video) EXPECT_EQ(v.clip, "clips/lipsync/" + v.shot + ".mp4");
+  // Cached: a second build asks nothing; a changed lip-sync workflow reruns only that step.
+  size_t before = server.Requests().size();
+  ASSERT_TRUE(Build("post").ok());
+  EXPECT_EQ(server.Requests().size(), before);
+  ASSERT_TRUE(WriteFileAtomic(root_ / "lipsync.json", workflow("Wav2Lip", true)).ok());
+  auto again = Build("post");
+  ASSERT_TRUE(again.ok()) << again.error().ToString();
+  runs.clear();
+  for (const auto& [id, step] : prompt_step) ++runs[step];
+  EXPECT_EQ(runs["RIFE VFI"], shots->shots.size());
+  EXPECT_EQ(runs["Wav2Lip"], spoken);
+}
+
+// A post step whose server fails fails its stage, names the step and the shot, and leaves no clip
+// a later build would trust.
+TEST_F(ProviderPipelineTest, AFailingPostStepFailsClearly) {
+  fs::create_directories(root_);
+  FakeMediaServer server([&](const MediaRequest& r, int) {
+    if (r.path == "/upload/image")
+      return testing::JsonReply({{"name", r.files.at("image").filename}, {"subfolder", ""}, {"type", "input"}});
+    return testing::JsonReply({{"error", "out of memory"}}, 500);
+  });
+  Settings s;
+  s.idea = "A wife betrayed by her husband comes back as his biggest investor.";
+  s.episodes = 1;
+  s.seed = 4;
+  s.preset = "preview";
+  s.music.enabled = false;
+  PostStepSettings matte;
+  matte.name = "matte";
+  matte.base_url = server.Url();
+  matte.workflow = "matte.json";
+  matte.max_retries = 0;
+  s.providers.post = {matte};
+  ASSERT_TRUE(CreateSeries(root_, s).ok());
+  nlohmann::json w = {{"1", {{"class_type", "VHS_LoadVideo"}, {"inputs", {{"video", "{{clip}}"}}}}},
+                      {"9", {{"class_type", "VHS_VideoCombine"}, {"inputs", {{"images", {"1", 0}}}}}}};
+  ASSERT_TRUE(WriteFileAtomic(root_ / "matte.json", w.dump()).ok());
+  auto built = Build("post");
+  ASSERT_FALSE(built.ok());
+  EXPECT_NE(built.error().message.find("post step matte failed for S001"), std::string::npos) << built.error().ToString();
+  EXPECT_FALSE(fs::exists(root_ / "episodes/ep001/clips/matte/S001.mp4"));
 }
 
 }  // namespace

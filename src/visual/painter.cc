@@ -1040,6 +1040,12 @@ struct FigureLook {
   bool stubble = false;  // a shadow of a beard
   bool earrings = false;
   bool speaking = false;
+  double mouth = 0;    // openness 0 … 1
+  double facing = 0;   // -1 turned to screen left … +1 to screen right
+  double smile = 0;    // -1 frown … +1 smile
+  double knit = 0;     // 0 … 1 brows drawn down at the nose (anger)
+  double sorrow = 0;   // 0 … 1 inner brows raised (grief)
+  double raise = 0;    // 0 … 1 brows raised (elation)
   int age = 30;
   double height = 1;    // scale of the whole figure
   double shoulder = 116;
@@ -1083,6 +1089,7 @@ FigureLook MakeLook(const PanelCharacter& c, const Lighting& light) {
   bool male = gender == "male" || gender == "m" || gender == "man" || gender == "男";
   look.age = c.age;
   look.speaking = c.speaking;
+  look.mouth = c.mouth >= 0 ? std::min(c.mouth, 1.0) : (c.speaking ? 0.6 : 0);
   uint64_t hash = StableHash64(c.id.empty() ? c.name : c.id);
 
   std::string all;
@@ -1551,13 +1558,16 @@ class FigurePainter {
     SetColor(cr_, Darker(look_.skin, 0.35), 0.6);
     cairo_set_line_width(cr_, 1.0);
     cairo_stroke(cr_);
-    // Brow: heavier for men, arched for women; a little raised while speaking.
-    double lift = look_.speaking ? 2.5 : 0;
+    // Brow: heavier for men, arched for women; a little raised while speaking. Emotion moves the
+    // ends: anger pulls the inner end down, grief lifts it, elation lifts the whole brow.
+    double lift = (look_.speaking ? 2.5 : 0) + 5 * look_.raise;
+    double inner_y = y - 15 - lift + 8 * look_.knit - 7 * look_.sorrow;
+    double outer_y = y - 16 - lift - 2 * look_.knit + 4 * look_.sorrow;
     double brow_outer = outer + side * 3;
     Rgb brow = Mix(look_.hair, {0.1, 0.08, 0.07}, Luma(look_.hair) > 0.5 ? 0.45 : 0.1);
-    cairo_move_to(cr_, inner, y - 15 - lift);
-    cairo_curve_to(cr_, x - side * 2, y - 22 - lift * 1.3 - (look_.female ? 3 : 0), x + side * 8, y - 22 - lift, brow_outer,
-                   y - 16 - lift);
+    cairo_move_to(cr_, inner, inner_y);
+    cairo_curve_to(cr_, x - side * 2, (inner_y + outer_y) / 2 - 6.5 - lift * 0.3 - (look_.female ? 3 : 0), x + side * 8,
+                   outer_y - 6, brow_outer, outer_y);
     SetColor(cr_, brow);
     cairo_set_line_width(cr_, look_.female ? 3.0 : 5.0);
     cairo_stroke(cr_);
@@ -1573,48 +1583,22 @@ class FigurePainter {
   }
 
   void Face() {
+    // A face turned aside: the features slide toward that side, the nose points there.
+    SavedState saved(cr_);
+    cairo_translate(cr_, look_.facing * 11, 0);
     Eye(-1);
     Eye(1);
     // Nose.
-    cairo_move_to(cr_, 3, -906);
-    cairo_curve_to(cr_, 6, -893, 10, -886, 3, -881);
-    cairo_move_to(cr_, -7, -882);
-    cairo_curve_to(cr_, -4, -879, -1, -879, 1, -881);
+    double turn = look_.facing * 5;
+    cairo_move_to(cr_, 3 + turn * 0.4, -906);
+    cairo_curve_to(cr_, 6 + turn, -893, 10 + turn * 1.6, -886, 3 + turn, -881);
+    cairo_move_to(cr_, -7 + turn, -882);
+    cairo_curve_to(cr_, -4 + turn, -879, -1 + turn, -879, 1 + turn, -881);
     SetColor(cr_, Darker(look_.skin, 0.32));
     cairo_set_line_width(cr_, 1.8);
     cairo_set_line_cap(cr_, CAIRO_LINE_CAP_ROUND);
     cairo_stroke(cr_);
-    // Mouth: open while speaking.
-    Rgb lips = look_.female ? Mix(look_.skin, {0.78, 0.22, 0.30}, 0.6) : Mix(look_.skin, {0.62, 0.3, 0.28}, 0.4);
-    if (look_.speaking) {
-      cairo_move_to(cr_, -13, -864);
-      cairo_curve_to(cr_, -6, -868, 6, -868, 13, -864);
-      cairo_curve_to(cr_, 8, -849, -8, -849, -13, -864);
-      cairo_close_path(cr_);
-      FillAndOutline(cr_, {0.38, 0.10, 0.12}, 1.6);
-      cairo_rectangle(cr_, -8, -867, 16, 3.5);
-      cairo_set_source_rgb(cr_, 0.96, 0.95, 0.92);
-      cairo_fill(cr_);
-      cairo_move_to(cr_, -13, -864);
-      cairo_curve_to(cr_, -6, -870, 6, -870, 13, -864);
-      SetColor(cr_, lips);
-      cairo_set_line_width(cr_, 2.6);
-      cairo_stroke(cr_);
-    } else {
-      if (look_.female) {
-        cairo_move_to(cr_, -12, -863);
-        cairo_curve_to(cr_, -5, -869, 5, -869, 12, -863);
-        cairo_curve_to(cr_, 5, -856, -5, -856, -12, -863);
-        cairo_close_path(cr_);
-        SetColor(cr_, lips);
-        cairo_fill(cr_);
-      }
-      cairo_move_to(cr_, -12, -863);
-      cairo_curve_to(cr_, -4, -860, 4, -860, 12, -863);
-      SetColor(cr_, Darker(lips, 0.35));
-      cairo_set_line_width(cr_, 2.2);
-      cairo_stroke(cr_);
-    }
+    Mouth();
     if (look_.female) {
       for (int side : {-1, 1}) {
         EllipsePath(cr_, side * 34, -886, 11, 6);
@@ -1622,6 +1606,47 @@ class FigurePainter {
         cairo_fill(cr_);
       }
     }
+  }
+
+  // The mouth: a line when closed, open by look_.mouth (the jaw drops, the teeth show); its corners
+  // lift with a smile and fall with a frown.
+  void Mouth() {
+    Rgb lips = look_.female ? Mix(look_.skin, {0.78, 0.22, 0.30}, 0.6) : Mix(look_.skin, {0.62, 0.3, 0.28}, 0.4);
+    double corner = -863 - 5 * look_.smile;  // corners' y; the middle stays put
+    double open = std::clamp(look_.mouth, 0.0, 1.0);
+    if (open >= 0.08) {
+      double half = 13 - 3 * open;          // an open mouth narrows a little
+      double bottom = -864 + 4 + 17 * open;  // the lower lip's lowest point
+      cairo_move_to(cr_, -half, corner);
+      cairo_curve_to(cr_, -6, -868, 6, -868, half, corner);
+      cairo_curve_to(cr_, 8, bottom + 2, -8, bottom + 2, -half, corner);
+      cairo_close_path(cr_);
+      FillAndOutline(cr_, {0.38, 0.10, 0.12}, 1.6);
+      if (open > 0.25) {
+        cairo_rectangle(cr_, -8, -867, 16, 2 + 2 * open);
+        cairo_set_source_rgb(cr_, 0.96, 0.95, 0.92);
+        cairo_fill(cr_);
+      }
+      cairo_move_to(cr_, -half, corner);
+      cairo_curve_to(cr_, -6, -870, 6, -870, half, corner);
+      SetColor(cr_, lips);
+      cairo_set_line_width(cr_, 2.6);
+      cairo_stroke(cr_);
+      return;
+    }
+    if (look_.female) {
+      cairo_move_to(cr_, -12, corner);
+      cairo_curve_to(cr_, -5, -869, 5, -869, 12, corner);
+      cairo_curve_to(cr_, 5, -856, -5, -856, -12, corner);
+      cairo_close_path(cr_);
+      SetColor(cr_, lips);
+      cairo_fill(cr_);
+    }
+    cairo_move_to(cr_, -12, corner);
+    cairo_curve_to(cr_, -4, -860, 4, -860, 12, corner);
+    SetColor(cr_, Darker(lips, 0.35));
+    cairo_set_line_width(cr_, 2.2);
+    cairo_stroke(cr_);
   }
 
   void FrontHair() {
@@ -1889,6 +1914,15 @@ class PanelPainter {
       double x = slot_x[slot_of[i]];
       if (close && n == 2) x = (i == 0 ? close_speaker : close_listener) * kLogicalWidth / (framing.scale * depth);
       placed.push_back({cast[i], MakeLook(*cast[i], light_), x, depth, someone_speaks && i != 0});
+      Express(placed.back().look);
+    }
+    // Two or more turn toward the others; one alone looks at the lens.
+    for (auto& p : placed) {
+      if (placed.size() < 2) break;
+      double others = 0;
+      for (const auto& q : placed) others += &q == &p ? 0 : q.x;
+      others /= static_cast<double>(placed.size() - 1);
+      p.look.facing = others > p.x ? 0.7 : -0.7;
     }
     // Paint back to front: the speaker last.
     for (size_t j = placed.size(); j-- > 0;) PaintFigure(placed[j], framing);
@@ -1904,6 +1938,16 @@ class PanelPainter {
         DrawCenteredText(cr_, sx, std::min(feet + 10 + stagger, h_ - size * 3), p.character->name, size);
       }
     }
+  }
+
+  // The beat's emotion on a face: valence bends the mouth; dark and heated knits the brows, dark
+  // and calm lifts their inner ends, bright and heated raises them.
+  void Express(FigureLook& look) const {
+    double v = std::clamp(spec_.valence, -1.0, 1.0), a = std::clamp(spec_.arousal, 0.0, 1.0);
+    look.smile = v;
+    look.knit = std::clamp(-v * a * 1.6, 0.0, 1.0);
+    look.sorrow = std::clamp(-v * (1 - a) * 1.6, 0.0, 1.0);
+    look.raise = std::clamp(v * a * 1.4, 0.0, 1.0);
   }
 
   void PaintFigure(const Placed& p, const Framing& framing) {

@@ -6,7 +6,9 @@
 // - a backdrop from the location kind (office, street, hall, home, hospital, rooftop,
 //   restaurant, car, garden, bedroom, other), interior/exterior, time of day (DAY bright,
 //   NIGHT dark and blue with lit windows, DUSK orange, DAWN pink) and the location palette;
-// - the cast as stylized figures: hair shape and colour from gender and look tokens ("long
+// - the cast as stylized figures, facing each other when two or more share the frame (to the
+//   camera when alone), their faces showing the beat's emotion (brows and mouth), the speaker's
+//   mouth open by `mouth` (the clips stage animates it from the line's visemes); hair shape and colour from gender and look tokens ("long
 //   black hair", "silver hair", "glasses", "trench coat", "银发"…), clothes in palette[0],
 //   accent (tie, scarf, belt) in palette[1], a simple face; the speaker is lit, others a shade
 //   darker;
@@ -42,6 +44,7 @@ struct PanelCharacter {
   std::vector<std::string> palette;  // "#RRGGBB", main colour first (clothes), then accent (hair/tie)
   std::vector<std::string> look;     // tokens, e.g. "silver hair", "crimson trench coat"
   bool speaking = false;
+  double mouth = -1;  // how open the mouth is, 0 (closed) … 1 (wide); < 0: open (0.6) while speaking
 };
 
 struct PanelSpec {
@@ -60,6 +63,10 @@ struct PanelSpec {
   uint32_t seed = 0;                   // varies small details deterministically
   bool mirror = false;                 // the reverse angle: set and cast flipped left to right, text not
   std::string style = "storyboard";    // the series' look: storyboard, noir, warm, cool, pastel (PanelStyles)
+  // The beat's emotion (beats.yaml), read on every face: valence -1 (despair) … +1 (triumph) bends
+  // the mouth down or up; dark and heated knits the brows, dark and calm lifts their inner ends,
+  // bright and heated raises them.
+  double valence = 0, arousal = 0.5;
 };
 
 // The looks a series can have; each is a colour grade over the painted panel.

@@ -451,3 +451,97 @@ TEST(PanelStyle, AStylePresetChangesTheLook) {
 
 }  // namespace
 }  // namespace rw
+
+namespace rw {
+namespace {
+
+double MeanLuma(const Image& image, int x0, int y0, int x1, int y1) {
+  double sum = 0;
+  for (int y = y0; y < y1; ++y)
+    for (int x = x0; x < x1; ++x) {
+      Rgb8 c = PixelAt(image, x, y);
+      sum += 0.299 * c.r + 0.587 * c.g + 0.114 * c.b;
+    }
+  return sum / ((x1 - x0) * static_cast<double>(y1 - y0));
+}
+
+// How far the darkest pixels (pupils, lids) of a band sit right of its skin's middle, in pixels:
+// the eyes' offset within the face.
+double EyesRightOfFace(const Image& image, int x0, int y0, int x1, int y1) {
+  double dark = 0, dark_n = 0, skin = 0, skin_n = 0;
+  for (int y = y0; y < y1; ++y)
+    for (int x = x0; x < x1; ++x) {
+      Rgb8 c = PixelAt(image, x, y);
+      if (0.299 * c.r + 0.587 * c.g + 0.114 * c.b < 50) dark += x, dark_n += 1;
+      if (SkinLike(c)) skin += x, skin_n += 1;
+    }
+  EXPECT_GT(dark_n, 20);
+  EXPECT_GT(skin_n, 200);
+  return dark_n > 0 && skin_n > 0 ? dark / dark_n - skin / skin_n : 0;
+}
+
+// A CU of Lin at 1080x1920: her mouth sits about 0.77 of the height down, centred.
+constexpr int kMouthX0 = 470, kMouthX1 = 610, kMouthY0 = 1430, kMouthY1 = 1580;
+
+TEST(PanelFace, TheMouthOpensAsFarAsAsked) {
+  PanelSpec spec = BaseSpec(ShotType::kCU);
+  spec.caption.clear();
+  double luma[3];
+  for (int i = 0; i < 3; ++i) {
+    spec.cast[0].mouth = i * 0.5;
+    luma[i] = MeanLuma(Paint(spec), kMouthX0, kMouthY0, kMouthX1, kMouthY1);
+  }
+  // Wider is darker: more of the mouth's inside shows.
+  EXPECT_GT(luma[0] - luma[1], 3) << luma[0] << " " << luma[1];
+  EXPECT_GT(luma[1] - luma[2], 3) << luma[1] << " " << luma[2];
+  // Not set: open while speaking, closed while listening.
+  spec.cast[0].mouth = -1;
+  Image speaking = Paint(spec);
+  spec.cast[0].speaking = false;
+  spec.cast[0].mouth = -1;
+  Image listening = Paint(spec);
+  EXPECT_LT(MeanLuma(speaking, kMouthX0, kMouthY0, kMouthX1, kMouthY1) + 3,
+            MeanLuma(listening, kMouthX0, kMouthY0, kMouthX1, kMouthY1));
+}
+
+TEST(PanelFace, TheBeatsEmotionShowsOnTheFaceAndNowhereElse) {
+  PanelSpec spec = BaseSpec(ShotType::kCU);
+  spec.caption.clear();
+  spec.cast[0].mouth = 0;
+  spec.valence = -0.9, spec.arousal = 0.9;  // fury
+  Image fury = Paint(spec);
+  spec.valence = -0.8, spec.arousal = 0.1;  // grief
+  Image grief = Paint(spec);
+  spec.valence = 0.9, spec.arousal = 0.8;  // triumph
+  Image triumph = Paint(spec);
+  // Brows (0.57 of the height) and mouth differ between every pair…
+  const int bx0 = 320, bx1 = 760, by0 = 1050, by1 = 1150;
+  EXPECT_GT(MeanAbsDiff(fury, grief, bx0, by0, bx1, by1), 1.0);
+  EXPECT_GT(MeanAbsDiff(fury, triumph, bx0, by0, bx1, by1), 1.0);
+  EXPECT_GT(MeanAbsDiff(grief, triumph, kMouthX0 - 40, kMouthY0, kMouthX1 + 40, kMouthY1), 0.5);
+  // …and the set behind does not change.
+  EXPECT_EQ(MeanAbsDiff(fury, triumph, 0, 0, 1080, 300), 0);
+}
+
+TEST(PanelFace, TwoPeopleFaceEachOther) {
+  PanelSpec spec = BaseSpec(ShotType::kMS);
+  spec.caption.clear();
+  spec.cast = {Lin(), Gu()};
+  Image two = Paint(spec);
+  // The speaker stands left of centre (x ≈ 292 of 1080), eyes at 0.455 of the height; her
+  // features turn right, toward him.
+  const int face_x = 292, eye_y = static_cast<int>(0.455 * 1920);
+  EXPECT_GT(EyesRightOfFace(two, face_x - 110, eye_y - 25, face_x + 110, eye_y + 25), 8);
+  // The reverse angle turns her the other way with everything else.
+  spec.mirror = true;
+  Image mirrored = Paint(spec);
+  EXPECT_LT(EyesRightOfFace(mirrored, 1080 - face_x - 110, eye_y - 25, 1080 - face_x + 110, eye_y + 25), -8);
+  // Alone, she looks at the lens.
+  spec.mirror = false;
+  spec.type = ShotType::kCU;
+  Image alone = Paint(spec);
+  EXPECT_NEAR(EyesRightOfFace(alone, 340, 1120, 740, 1240), 0, 4);
+}
+
+}  // namespace
+}  // namespace rw

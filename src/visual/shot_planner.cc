@@ -146,8 +146,30 @@ Shots PlanShots(int episode, const Bible& bible, const Beats& beats, const std::
     shot.id = id;
     shot.beat = u.beat;
     shot.location = u.location;
-    bool establishing = u.location != last_location && !u.dialogue;
+    bool new_location = u.location != last_location;
+    bool establishing = new_location && !u.dialogue;
     last_location = u.location;
+    // A scene that opens on a line first shows where it is: a short wide shot of the set
+    // ("E007" before S007, so the shots of the script keep their numbers).
+    if (new_location && u.dialogue) {
+      Shot wide;
+      wide.id = "E" + shot.id.substr(1);
+      wide.beat = u.beat;
+      wide.location = u.location;
+      wide.cast = beat.cast;
+      wide.type = rng.Chance(0.5) ? ShotType::kWS : ShotType::kLS;
+      wide.move = MoveFor(beat, wide.type, true, rng);
+      const Location* l = bible.FindLocation(u.location);
+      wide.caption = l ? l->name : u.location;
+      int64_t frames = std::max<int64_t>(1, static_cast<int64_t>(std::ceil(kEstablishingSeconds * fps - 1e-9)));
+      wide.start_s = static_cast<double>(start_frame) / fps;
+      wide.duration_s = static_cast<double>(frames) / fps;
+      start_frame += frames;
+      wide.seed = static_cast<uint32_t>(StableHash64(wide.id) ^ rng.Next());
+      wide.prompt = ShotPrompt(wide, bible);
+      wide.references = ShotReferences(wide, bible);
+      out.shots.push_back(std::move(wide));
+    }
 
     if (u.dialogue) {
       shot.speaker = u.speaker;

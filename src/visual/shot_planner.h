@@ -1,7 +1,8 @@
 // The rule-based shot planner: one shot per action paragraph or dialogue line, its scale and
 // camera move chosen from the beat's function and emotion, its length from the measured voice.
 //
-// Rules, in order: the first shot at a new location is an establishing LS/WS with a pan;
+// Rules, in order: the first shot at a new location is an establishing LS/WS with a pan (when
+// the scene opens on a line, a kEstablishingSeconds wide shot "Ennn" is put before it);
 // dialogue goes closer as arousal rises (MCU → CU → ECU on climaxes and cliffhangers); action
 // with several people is MS/MLS/LS; no scale three times in a row; push-in on rising tension,
 // pull-out on reveals (payoff, reversal). Every shot's prompt carries the look tokens of each
@@ -17,6 +18,8 @@
 #include "schema/shots.h"
 
 namespace rw {
+
+inline constexpr double kEstablishingSeconds = 1.0;
 
 // One unit of the script as the planner sees it.
 struct ShotUnit {

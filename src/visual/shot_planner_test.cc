@@ -84,6 +84,30 @@ TEST(ShotPlanner, FirstShotAtALocationEstablishesIt) {
   EXPECT_EQ(s.shots[0].cast, (std::vector<std::string>{"C01", "C02"}));
 }
 
+TEST(ShotPlanner, ASceneThatOpensOnALineIsEstablishedFirst) {
+  std::vector<ShotUnit> units = TestUnits();
+  // Drop the opening action: the scene now opens on dialogue.
+  while (!units.empty() && !units.front().dialogue) units.erase(units.begin());
+  ASSERT_FALSE(units.empty());
+  Shots s = PlanShots(1, TestBible(), TestBeats(), units, 30, 42);
+  ASSERT_GE(s.shots.size(), 2u);
+  EXPECT_EQ(s.shots[0].id, "E001");
+  EXPECT_TRUE(s.shots[0].type == ShotType::kWS || s.shots[0].type == ShotType::kLS);
+  EXPECT_TRUE(s.shots[0].lines.empty());
+  EXPECT_NEAR(s.shots[0].duration_s, kEstablishingSeconds, 1e-9);
+  EXPECT_EQ(s.shots[1].id, "S001");
+  EXPECT_EQ(s.shots[1].lines, std::vector<std::string>{units[0].line});
+  EXPECT_NEAR(s.shots[1].start_s, kEstablishingSeconds, 1e-9);
+  // Every location change gets its wide shot, and only those.
+  std::string last;
+  for (const auto& shot : s.shots) {
+    if (shot.location != last) {
+      EXPECT_TRUE(shot.type == ShotType::kWS || shot.type == ShotType::kLS) << shot.id;
+    }
+    last = shot.location;
+  }
+}
+
 // The asset library: every shot that shows a character refers to them (@C01), so the expanded
 // prompt carries their look tokens, and carries their reference image when they have one.
 TEST(ShotPlanner, EveryPromptCarriesTheLookAndReferenceOfEveryoneInFrame) {
