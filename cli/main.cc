@@ -16,6 +16,7 @@
 #include "app/pipeline.h"
 #include "app/revise.h"
 #include "app/series.h"
+#include "post/inspect.h"
 #include "base/progress.h"
 #include "post/presets.h"
 #include "story/convert.h"
@@ -312,6 +313,14 @@ int main(int argc, char** argv) {
   cmd_credits->add_option("episode", credits_episode, "Episode number")->required();
   cmd_credits->add_flag("--lines", credits_lines, "List every line with its author");
 
+  // inspect
+  auto* cmd_inspect = app.add_subcommand(
+      "inspect", "Read back what an MP4 says about itself: its AI-content label (the AIGC tag) and authorship record");
+  std::string inspect_file;
+  bool inspect_json = false;
+  cmd_inspect->add_option("file", inspect_file, "The video file (an episode render, or any MP4)")->required();
+  cmd_inspect->add_flag("--json", inspect_json, "Print JSON: size, codecs, the label's fields, every tag");
+
   // check
   auto* cmd_check = app.add_subcommand("check", "Read and check every editable file of a series; report the first problem as file:line");
   std::string check_dir;
@@ -516,6 +525,16 @@ int main(int argc, char** argv) {
       std::printf("  written by %s: %d lines, %d words\n", model.c_str(), share.lines, share.words);
     std::printf("%s\n", rw::CreditLine(c).c_str());
     return 0;
+  }
+  if (cmd_inspect->parsed()) {
+    auto m = rw::InspectMedia(inspect_file);
+    if (!m.ok()) return Fail(m.error());
+    if (inspect_json) {
+      std::printf("%s\n", rw::InspectionJson(*m).dump(2).c_str());
+    } else {
+      std::printf("%s", rw::FormatInspection(*m).c_str());
+    }
+    return m->labelled ? 0 : 1;
   }
   if (cmd_check->parsed()) {
     if (auto s = rw::CheckSeries(check_dir); !s.ok()) return Fail(s.error());

@@ -130,6 +130,12 @@ TEST_F(E2E, OneEpisodeAtPreviewRendersAPlayableMp4) {
   EXPECT_EQ(aigc["AIGC"]["Label"], "1");
   EXPECT_EQ(aigc["AIGC"]["ContentProducer"], "reelwright");
   EXPECT_EQ(aigc["AIGC"]["ProduceID"].get<std::string>().size(), 32u);
+  // `inspect` reads the same label and authorship back.
+  Outcome inspect = Reelwright("inspect " + Quote(mp4.string()));
+  EXPECT_EQ(inspect.code, 0) << inspect.err;
+  EXPECT_NE(inspect.out.find("AI-content label (implicit, AIGC tag): AI-generated"), std::string::npos) << inspect.out;
+  EXPECT_NE(inspect.out.find("ProduceID: " + aigc["AIGC"]["ProduceID"].get<std::string>()), std::string::npos) << inspect.out;
+  EXPECT_NE(inspect.out.find("authorship: person 0% of lines"), std::string::npos) << inspect.out;
 
   auto timeline = nlohmann::json::parse(*ReadFile(ep / "timeline.json"));
   double timeline_s = timeline["frames"].get<double>() / timeline["fps"].get<double>();
