@@ -443,7 +443,8 @@ Status SeriesBuild::Episode(int n, BuildSummary& summary) {
   if (!Wanted("subtitles")) return {};
 
   StageSpec subtitles = spec("subtitles", {ep + "/timeline"});
-  subtitles.settings = {{"lang", settings_.lang}};
+  subtitles.settings = {{"lang", settings_.lang}, {"style", Json::parse(CanonicalJson(settings_.subtitles))}};
+  subtitles.version = 2;  // Chinese lines break between words
   subtitles.run = [this, n](StageContext& ctx) { return WriteSubtitles(ctx, n); };
   RW_TRY(Stage(subtitles, summary));
   if (!Wanted("frames")) return {};
@@ -934,7 +935,11 @@ Status SeriesBuild::WriteTimeline(StageContext& ctx, int n) {
 
 Status SeriesBuild::WriteSubtitles(StageContext& ctx, int n) {
   RW_ASSIGN(Timeline tl, LoadTimeline(root_, n));
+  const SubtitleSettings& s = settings_.subtitles;
   SubtitleStyle style;
+  style.font = s.font, style.font_size = s.font_size, style.colour = s.colour, style.outline_colour = s.outline_colour;
+  style.outline = s.outline, style.margin_v = s.margin_v, style.margin_l = s.margin_l, style.margin_r = s.margin_r;
+  style.max_chars_latin = s.max_chars_latin, style.max_chars_cjk = s.max_chars_cjk;
   std::string base = EpisodeName(n) + "." + settings_.lang;
   RW_TRY(ctx.Write(Ep(n, base + ".srt"), WriteSrt(tl.cues, style)));
   RW_TRY(ctx.Write(Ep(n, base + ".vtt"), WriteVtt(tl.cues, style)));

@@ -1,6 +1,11 @@
 #include "post/subtitles.h"
 
+#include <unicode/brkiter.h>
+#include <unicode/unistr.h>
+
 #include <algorithm>
+#include <cctype>
+#include <memory>
 #include <cstdio>
 #include <cstdlib>
 #include <tuple>
@@ -70,10 +75,27 @@ std::string Encode(const std::vector<char32_t>& cps, size_t begin, size_t end) {
 struct LineBreak {
   size_t end1 = 0;
   size_t start2 = 0;
+  bool inside_word = false;  // between two characters of one Chinese word (ICU's dictionary)
 };
+
+// Where ICU's dictionary-based word segmentation (the "zh" word break rules) puts word
+// boundaries, as code point positions.
+std::vector<bool> WordBoundaries(const std::vector<char32_t>& cps) {
+  std::vector<bool> at(cps.size() + 1, true);
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<icu::BreakIterator> words(icu::BreakIterator::createWordInstance(icu::Locale::getChinese(), status));
+  if (U_FAILURE(status) || !words) return at;  // no dictionary: every position counts as a boundary
+  icu::UnicodeString text = icu::UnicodeString::fromUTF32(reinterpret_cast<const UChar32*>(cps.data()), static_cast<int32_t>(cps.size()));
+  words->setText(text);
+  std::fill(at.begin(), at.end(), false);
+  for (int32_t b = words->first(); b != icu::BreakIterator::DONE; b = words->next())
+    at[static_cast<size_t>(text.countChar32(0, b))] = true;
+  return at;
+}
 
 std::vector<LineBreak> Candidates(const std::vector<char32_t>& cps, bool cjk) {
   std::vector<LineBreak> out;
+  std::vector<bool> boundary = cjk ? WordBoundaries(cps) : std::vector<bool>(cps.size() + 1, true);
   for (size_t i = 1; i < cps.size(); ++i) {
     if (cps[i] == U' ') {
       out.push_back({i, i + 1});
@@ -82,8 +104,16 @@ std::vector<LineBreak> Candidates(const std::vector<char32_t>& cps, bool cjk) {
     if (!cjk || cps[i - 1] == U' ') continue;              // Latin breaks only at spaces
     if (!IsWide(cps[i - 1]) && !IsWide(cps[i])) continue;  // inside a Latin word or number
     if (IsClosingPunct(cps[i]) || IsOpeningPunct(cps[i - 1])) continue;
-    out.push_back({i, i});
+    out.push_back({i, i, !boundary[i]});
   }
+  return out;
+}
+
+// "#RRGGBB" as ASS writes colours: &H, alpha, blue, green, red (opaque). Anything else is white.
+std::string AssColour(const std::string& rgb) {
+  if (rgb.size() != 7 || rgb[0] != '#') return "&H00FFFFFF";
+  std::string out = "&H00" + rgb.substr(5, 2) + rgb.substr(3, 2) + rgb.substr(1, 2);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return out;
 }
 
@@ -164,7 +194,7 @@ std::vector<std::string> BreakSubtitleLines(const std::string& text, const Subti
     int w2 = width(b.start2, cps.size());
     bool fits = w1 <= limit && w2 <= limit;
     int cost = std::abs(w1 - w2) - (IsPausePunct(cps[b.end1 - 1]) ? pause_bonus : 0);
-    return std::make_tuple(!fits, cost, w1 > w2, b.end1);
+    return std::make_tuple(!fits, b.inside_word, cost, w1 > w2, b.end1);
   };
   const LineBreak& best = *std::min_element(candidates.begin(), candidates.end(),
                                             [&](const LineBreak& a, const LineBreak& b) { return rank(a) < rank(b); });
@@ -222,10 +252,11 @@ std::string WriteAss(const std::vector<TimelineCue>& cues, const SubtitleStyle& 
       "Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, "
       "Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, "
       "MarginR, MarginV, Encoding\n";
-  // White text (&H00FFFFFF), red secondary (karaoke only), black outline, half-transparent black
-  // back colour (the shadow's, unused at shadow 0); bold; outline 4, shadow 0; alignment 2.
-  out += "Style: Default," + OneLine(style.font, true) + "," + std::to_string(style.font_size) +
-         ",&H00FFFFFF,&H000000FF,&H00000000,&H80000000,-1,0,0,0,100,100,0,0,1,4,0,2," +
+  // The style's text colour, red secondary (karaoke only), the outline colour, half-transparent
+  // black back colour (the shadow's, unused at shadow 0); bold; the outline, shadow 0; alignment 2.
+  out += "Style: Default," + OneLine(style.font, true) + "," + std::to_string(style.font_size) + "," +
+         AssColour(style.colour) + ",&H000000FF," + AssColour(style.outline_colour) + ",&H80000000,-1,0,0,0,100,100,0,0,1," +
+         std::to_string(style.outline) + ",0,2," +
          std::to_string(style.margin_l) + "," + std::to_string(style.margin_r) + "," +
          std::to_string(style.margin_v) + ",1\n";
   out += "\n";

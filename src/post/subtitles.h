@@ -34,6 +34,9 @@ struct SubtitleStyle {
   int margin_r = 140;  // the right-hand 12% (130 px of 1080) is where the apps put their buttons
   int max_chars_latin = 32;  // per line
   int max_chars_cjk = 14;    // per line
+  std::string colour = "#FFFFFF";          // text, #RRGGBB
+  std::string outline_colour = "#000000";  // #RRGGBB
+  int outline = 4;
 };
 
 // Breaks a cue's text into at most 2 lines.
@@ -45,7 +48,8 @@ struct SubtitleStyle {
 // allowed positions — Latin: at spaces; CJK: between any two characters except inside a run of
 // Latin letters or digits, never before closing punctuation (，。！？、；：”’）》」』… etc.) and
 // never after opening punctuation (“‘（《「『 etc.) — preferring breaks that make both lines
-// fit, then the most balanced pair, with a small bonus for breaking right after punctuation,
+// fit, then (Chinese) breaks between words rather than inside one (医|院), by ICU's
+// dictionary-based word segmentation, then the most balanced pair, with a small bonus for breaking right after punctuation,
 // then the shorter first line. Text that cannot fit in 2 lines still comes back as 2 (the
 // timing side splits long cues); one unbreakable word comes back as 1.
 std::vector<std::string> BreakSubtitleLines(const std::string& text, const SubtitleStyle& style);

@@ -159,13 +159,29 @@ TEST(BreakLines, CjkBalancedAndPrefersClauseBreak) {
   // A clause break that would overflow a line loses to a balanced one that fits.
   auto fit = BreakSubtitleLines("你怎么会在这里？我们不是说好了今晚不见面的吗？", style);
   ASSERT_EQ(fit.size(), 2u);
-  EXPECT_EQ(fit[0], "你怎么会在这里？我们不");
-  EXPECT_EQ(fit[1], "是说好了今晚不见面的吗？");
-  // No punctuation: an even split.
+  // (11 | 11 would split 不是, a word: the break moves one character so the word stays whole.)
+  EXPECT_EQ(fit[0], "你怎么会在这里？我们不是");
+  EXPECT_EQ(fit[1], "说好了今晚不见面的吗？");
+  // No punctuation: the most even split between words ("十一", eleven, is one word to ICU).
   auto even = BreakSubtitleLines("一二三四五六七八九十一二三四五六七八九十", style);
   ASSERT_EQ(even.size(), 2u);
-  EXPECT_EQ(even[0], "一二三四五六七八九十");
-  EXPECT_EQ(even[1], "一二三四五六七八九十");
+  EXPECT_EQ(even[0], "一二三四五六七八九");
+  EXPECT_EQ(even[1], "十一二三四五六七八九十");
+}
+
+TEST(BreakLines, CjkBreaksBetweenWordsNotInsideOne) {
+  // 16 characters: the even split (8 | 8) would cut 医院 (hospital) in two; the break goes
+  // between words instead, one character off balance.
+  auto lines = BreakSubtitleLines("我们明天一起去医院看望生病的奶奶", SubtitleStyle{});
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_TRUE(lines[0] == "我们明天一起去" || lines[0] == "我们明天一起去医院") << lines[0] << " | " << lines[1];
+  // 奶奶 (grandma), 明天 (tomorrow) and 生病 (ill) are never split either.
+  for (const char* text : {"今天晚上我们全家一起去看望奶奶好吗", "他说明天生病的人都不用来公司上班了"}) {
+    auto two = BreakSubtitleLines(text, SubtitleStyle{});
+    ASSERT_EQ(two.size(), 2u) << text;
+    std::string joint = two[0].substr(two[0].size() - 3) + two[1].substr(0, 3);
+    for (const char* word : {"奶奶", "明天", "生病", "公司", "晚上"}) EXPECT_NE(joint, std::string(word)) << two[0] << " | " << two[1];
+  }
 }
 
 TEST(BreakLines, CjkKeepsLatinWordsAndNumbersWhole) {
@@ -239,6 +255,25 @@ TEST(Subtitles, LibassReadsOurAss) {
   EXPECT_STREQ(track->events[4].Name, "ADRIAN JR.");  // the comma would split the field
   EXPECT_STREQ(track->events[4].Text, "Use \\{braces\\},\\Na back\\\u2060slash & <tags>\\\u2060N here");
   EXPECT_EQ(track->events[5].Start, 3725250);
+}
+
+}  // namespace
+}  // namespace rw
+
+namespace rw {
+namespace {
+
+TEST(Subtitles, TheSeriesStyleReachesTheAssFile) {
+  SubtitleStyle style;
+  style.font = "Noto Serif CJK SC";
+  style.font_size = 72;
+  style.colour = "#FFD700";  // gold
+  style.outline_colour = "#102030";
+  style.outline = 6;
+  style.margin_v = 500;
+  std::string ass = WriteAss({{"L001", "VERA", "Not this time.", 0, 1000}}, style, "t");
+  EXPECT_NE(ass.find("Style: Default,Noto Serif CJK SC,72,&H0000D7FF,&H000000FF,&H00302010,&H80000000,-1,0,0,0,100,100,0,0,1,6,0,2,90,140,500,1\n"),
+            std::string::npos) << ass;
 }
 
 }  // namespace

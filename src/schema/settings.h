@@ -118,6 +118,27 @@ struct AigcSettings {
   }
 };
 
+// The series' subtitle look, in a 1080×1920 frame (ASS PlayRes; other sizes scale). The margins
+// keep text out of the vertical apps' buttons: at least 288 px (15%) from the bottom and 130 px
+// (12%) from the right.
+struct SubtitleSettings {
+  std::string font = "Noto Sans CJK SC";  // installed by fonts-noto-cjk; covers Latin and CJK
+  int font_size = 64;
+  std::string colour = "#FFFFFF";          // the text
+  std::string outline_colour = "#000000";
+  int outline = 4;                         // px
+  int margin_v = 420;                      // bottom of the text above the frame's bottom
+  int margin_l = 90;
+  int margin_r = 140;
+  int max_chars_latin = 32;                // per line, at most 2 lines
+  int max_chars_cjk = 14;
+  template <class V> void Fields(V& v) {
+    v("font", font); v("font_size", font_size); v("colour", colour); v("outline_colour", outline_colour);
+    v("outline", outline); v("margin_v", margin_v); v("margin_l", margin_l); v("margin_r", margin_r);
+    v("max_chars_latin", max_chars_latin); v("max_chars_cjk", max_chars_cjk);
+  }
+};
+
 // The score and the mix (built-in: FluidSynth and a General MIDI soundfont; libebur128).
 struct MusicSettings {
   bool enabled = true;
@@ -210,12 +231,14 @@ struct Settings {
   RhythmSettings rhythm;
   MusicSettings music;
   AigcSettings aigc;
+  SubtitleSettings subtitles;
   ProviderSettings providers;
 
   template <class V> void Fields(V& v) {
     v.Required("title", title); v.Required("idea", idea); v.Required("genre", genre); v.Required("lang", lang);
     v.Required("episodes", episodes); v("seed", seed); v("preset", preset); v("writer", writer);
-    v("paywall_episode", paywall_episode); v("budget", budget); v("format", format); v("rhythm", rhythm); v("music", music); v("aigc", aigc); v("providers", providers);
+    v("paywall_episode", paywall_episode); v("budget", budget); v("format", format); v("rhythm", rhythm); v("music", music); v("aigc", aigc);
+    v("subtitles", subtitles); v("providers", providers);
   }
   Status Validate(const YamlDoc& doc) const;
 };

@@ -3,6 +3,7 @@
 #include <set>
 
 #include <algorithm>
+#include <cctype>
 #include <iterator>
 
 #include "schema/arc.h"
@@ -40,6 +41,17 @@ Status Settings::Validate(const YamlDoc& doc) const {
   if (budget < 0) return BadInput(doc.At(doc.root["budget"]), "budget must be 0 or more (currency units a build may spend)");
   if (providers.chat.price_input_per_mtok < 0 || providers.chat.price_output_per_mtok < 0)
     return BadInput(doc.At(doc.root["providers"]), "providers.chat prices must be 0 or more");
+  auto is_colour = [](const std::string& c) {
+    return c.size() == 7 && c[0] == '#' && std::all_of(c.begin() + 1, c.end(), [](char x) { return std::isxdigit(static_cast<unsigned char>(x)); });
+  };
+  const SubtitleSettings& sub = subtitles;
+  if (sub.margin_v < 288 || sub.margin_r < 130)
+    return BadInput(doc.At(doc.root["subtitles"]), "subtitles: margin_v must be at least 288 and margin_r at least 130 (of 1920 and 1080): "
+                                                   "the bottom 15% and right 12% of a vertical frame are under the apps' buttons");
+  if (sub.font_size < 16 || sub.font_size > 200) return BadInput(doc.At(doc.root["subtitles"]["font_size"]), "subtitles.font_size must be 16 to 200 (of a 1920-high frame)");
+  if (!is_colour(sub.colour) || !is_colour(sub.outline_colour))
+    return BadInput(doc.At(doc.root["subtitles"]), "subtitles colours are written #RRGGBB, e.g. \"#FFFFFF\"");
+  if (sub.max_chars_latin < 8 || sub.max_chars_cjk < 4) return BadInput(doc.At(doc.root["subtitles"]), "subtitles: max_chars_latin must be at least 8 and max_chars_cjk at least 4");
   std::set<std::string> step_names;
   for (size_t i = 0; i < providers.post.size(); ++i) {
     const PostStepSettings& step = providers.post[i];
