@@ -97,7 +97,7 @@ void PrintStatus(const std::vector<rw::StageStatus>& stages) {
   std::vector<std::string> rows;
   std::map<std::string, std::map<std::string, const rw::StageStatus*>> grid;
   for (const auto& s : stages) {
-    auto slash = s.name.find('/');
+    auto slash = s.name.rfind('/');  // "ep001/voice"; a delivery language's "ep001/zh/voice" has a row of its own
     std::string row = slash == std::string::npos ? "series" : s.name.substr(0, slash);
     std::string kind = slash == std::string::npos ? s.name : s.name.substr(slash + 1);
     if (kind.rfind("render-", 0) == 0) kind = "render";

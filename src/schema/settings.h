@@ -6,6 +6,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "base/result.h"
 #include "schema/fields.h"
@@ -166,6 +167,10 @@ struct Settings {
   std::string idea;
   std::string genre = "revenge";
   std::string lang = "en";
+  // Delivery languages besides `lang` (en, zh): each gets translated lines (episodes/epNNN/lang/L/
+  // lines.yaml, through providers.chat or written by a person), a dub, subtitles and a render
+  // (ep001.L.mp4), on the picture and timing of `lang`.
+  std::vector<std::string> languages;
   int episodes = 3;
   int seed = 1;
   std::string preset = "master";  // the render preset a plain `build` uses
@@ -182,7 +187,7 @@ struct Settings {
 
   template <class V> void Fields(V& v) {
     v.Required("title", title); v.Required("idea", idea); v.Required("genre", genre); v.Required("lang", lang);
-    v.Required("episodes", episodes); v("seed", seed); v("preset", preset); v("writer", writer);
+    v("languages", languages); v.Required("episodes", episodes); v("seed", seed); v("preset", preset); v("writer", writer);
     v("paywall_episode", paywall_episode); v("budget", budget); v("format", format); v("rhythm", rhythm); v("music", music); v("aigc", aigc); v("providers", providers);
   }
   Status Validate(const YamlDoc& doc) const;
