@@ -461,8 +461,6 @@ Status SeriesBuild::Episode(int n, BuildSummary& summary) {
   subtitles.settings = {{"lang", settings_.lang}};
   subtitles.run = [this, n](StageContext& ctx) { return WriteSubtitles(ctx, n); };
   RW_TRY(Stage(subtitles, summary));
-  if (!Wanted("frames")) return {};
-
   if (!Wanted("score")) return {};
   StageSpec score = spec("score", {ep + "/beats", ep + "/shots", ep + "/timeline", ep + "/voice"});
   score.settings = {{"music", Json::parse(CanonicalJson(settings_.music))}, {"seed", settings_.seed}};
@@ -620,9 +618,10 @@ Status SeriesBuild::Dub(int n, const std::string& lang, BuildSummary& summary) {
 
 // The episode's lines in `lang`: from the chat server in batches, or a person's file as it is.
 // A person's file (written by hand, or a translation they edited) is never written over: when it
-// still has every line of the script it is used without asking the server; when it lacks lines
-// and a server is set, the server's translation goes beside it (variants/lines.yaml) for them to
-// merge; with no server the missing lines stop the build.
+// still matches the script (every line, with the source it was translated from) it is used
+// without asking the server. When the script has moved on and a server is set, the server's
+// translation goes beside it (variants/lines.yaml) to merge from; with no server, changed lines
+// are a warning and missing lines stop the build.
 Status SeriesBuild::WriteTranslation(StageContext& ctx, int n, const std::string& lang) {
   RW_ASSIGN(Bible bible, Load<Bible>(root_, kBibleFile));
   RW_ASSIGN(Screenplay script, LoadScript(root_, n));
@@ -640,13 +639,15 @@ Status SeriesBuild::WriteTranslation(StageContext& ctx, int n, const std::string
       if (!t) missing += (missing.empty() ? "" : ", ") + l.id + " (\"" + l.source + "\")";
       else stale += !t->source.empty() && t->source != l.source;
     }
-    if (stale > 0)
-      Say("  " + rel + ": " + std::to_string(stale) + " line" + (stale == 1 ? "" : "s") +
-          " changed in the script since translated; the build uses your translation as it is");
-    if (missing.empty()) return ctx.Keep(rel);
-    if (!chat_)
+    if (missing.empty() && stale == 0) return ctx.Keep(rel);
+    if (!chat_ && !missing.empty())
       return BadInput(path, "no translation for " + missing + "; add " + (missing.find(',') == std::string::npos ? "it" : "them") +
                                 " (id, text), or set providers.chat in reelwright.yaml and delete this file to translate again");
+    if (stale > 0)
+      Say("  " + rel + ": " + std::to_string(stale) + " line" + (stale == 1 ? "" : "s") +
+          " changed in the script since translated; the build uses your translation as it is" +
+          (chat_ ? " and puts the server's beside it (variants/lines.yaml)" : ""));
+    if (!chat_) return ctx.Keep(rel);
   } else if (!chat_) {
     return BadInput(path, "languages lists '" + lang + "' but there is no translator: set providers.chat (base_url, model) in " +
                               (root_ / kSettingsFile).string() + ", or write this file by hand (schema: Translation.1, lang: " +
