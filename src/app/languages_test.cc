@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "app/control.h"
+#include "app/export.h"
 #include "app/pipeline.h"
 #include "app/series.h"
 #include "base/file.h"
@@ -142,6 +143,15 @@ TEST_F(LanguagesTest, AHandWrittenTranslationIsDubbedSubtitledAndRenderedWithout
   bool listed = false;
   for (const auto& f : built->episodes.at(0).files) listed |= f == "episodes/ep001/ep001.zh.preview.mp4";
   EXPECT_TRUE(listed);
+  // The export carries the Chinese episode and its subtitles beside the English.
+  fs::path out = root_.string() + "_export";
+  fs::remove_all(out);
+  auto exported = ExportSeries(root_, out, "");
+  ASSERT_TRUE(exported.ok()) << exported.error().ToString();
+  EXPECT_TRUE(fs::exists(out / "episodes/ep001.zh.mp4"));
+  EXPECT_TRUE(fs::exists(out / "subtitles/ep001.zh.ass"));
+  EXPECT_NE(Read("../" + root_.filename().string() + "_export/manifest.json").find("ep001.zh.mp4"), std::string::npos);
+  fs::remove_all(out);
 
   // Nothing changed: nothing runs. An edit to the translation reruns the Chinese side only.
   auto again = Build();
