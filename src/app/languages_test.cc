@@ -252,6 +252,32 @@ TEST_F(LanguagesTest, TheChatServerTranslatesAndAPersonsEditSurvivesARebuild) {
   EXPECT_NE(Read("episodes/ep001/lang/zh/variants/lines.yaml").find("An entirely new line."), std::string::npos);
 }
 
+TEST_F(LanguagesTest, TheWholeScriptIsTranslatedForReadingWhenAskedTo) {
+  testing::FakeChatServer server([](int, const json& request) { return Translator(request); });
+  NewSeries(server.BaseUrl(), false);
+  std::string yaml = Read("reelwright.yaml");
+  ASSERT_NE(yaml.find("translate: lines"), std::string::npos);
+  yaml.replace(yaml.find("translate: lines"), 16, "translate: script");
+  ASSERT_TRUE(WriteFileAtomic(root_ / "reelwright.yaml", yaml).ok());
+  auto built = Build("translate");
+  ASSERT_TRUE(built.ok()) << built.error().ToString();
+  auto text = ReadFile(root_ / "episodes/ep001/script.fountain");
+  ASSERT_TRUE(text.ok());
+  auto script = ParseFountain(*text, "script.fountain");
+  ASSERT_TRUE(script.ok());
+  size_t lines = LinesToTranslate(*script, *LoadYaml<Bible>(root_ / "bible.yaml", "bible.yaml")).size();
+  size_t actions = ActionsToTranslate(*script).size();
+  ASSERT_GT(actions, 0u);
+  EXPECT_EQ(server.Requests().size(), 1 + (lines + 19) / 20 + (actions + 19) / 20);
+  std::string copy = Read("episodes/ep001/lang/zh/script.fountain");
+  EXPECT_NE(copy.find("中文A001"), std::string::npos) << copy;
+  EXPECT_NE(copy.find("中文L001"), std::string::npos) << copy;
+  EXPECT_NE(copy.find("\n@名"), std::string::npos) << copy;  // cues named as the glossary says
+  auto parsed = ParseFountain(copy, "zh/script.fountain");
+  ASSERT_TRUE(parsed.ok()) << parsed.error().ToString();
+  EXPECT_EQ(LinesToTranslate(*parsed, Bible{}).size(), lines);
+}
+
 TEST_F(LanguagesTest, AFailingTranslationWritesNothing) {
   testing::FakeChatServer server([](int, const json& request) {
     if (testing::SchemaName(request) == "glossary") return Translator(request);
@@ -264,6 +290,17 @@ TEST_F(LanguagesTest, AFailingTranslationWritesNothing) {
   EXPECT_NE(message.find("lines missing from the reply: L001"), std::string::npos) << message;
   EXPECT_FALSE(fs::exists(root_ / "episodes/ep001/lang/zh/lines.yaml"));
   EXPECT_EQ(server.Requests().size(), 1u + 2u);  // the glossary, the batch and its re-ask
+}
+
+TEST_F(LanguagesTest, AMalformedLinesFileIsReportedWithItsLine) {
+  NewSeries("", false);
+  ASSERT_TRUE(WriteFileAtomic(root_ / "episodes/ep001/lang/zh/lines.yaml",
+                              "schema: Translation.1\nlang: zh\nlines:\n  - {id: L001, text: 你好}\n  - {id: L001, text: 再见}\n")
+                  .ok());
+  Status checked = CheckSeries(root_);
+  ASSERT_FALSE(checked.ok());
+  EXPECT_NE(checked.error().ToString().find("lines.yaml:5"), std::string::npos) << checked.error().ToString();
+  EXPECT_NE(checked.error().ToString().find("listed twice"), std::string::npos) << checked.error().ToString();
 }
 
 TEST_F(LanguagesTest, LanguagesAreChecked) {

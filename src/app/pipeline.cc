@@ -183,6 +183,8 @@ class SeriesBuild {
   Status Names(const std::string& lang, BuildSummary& summary);
   Status Dub(int n, const std::string& lang, BuildSummary& summary);
   Status WriteTranslation(StageContext& ctx, int n, const std::string& lang);
+  Status WriteScriptCopy(StageContext& ctx, int n, const std::string& lang, const Screenplay& script, const Bible& bible,
+                         const Translation& lines);
   Status WriteDubVoice(StageContext& ctx, int n, const std::string& lang);
   Status WriteDubSubtitles(StageContext& ctx, int n, const std::string& lang);
   Status WriteDubMix(StageContext& ctx, int n, const std::string& lang);
@@ -501,19 +503,20 @@ Status SeriesBuild::Episode(int n, BuildSummary& summary) {
   return Stage(render, summary);
 }
 
+// What shapes a render, in every language (a delivery language's adds its name).
 Json SeriesBuild::RenderSettings(const std::string& credits) const {
   return {{"preset", preset_.name},
-                     {"width", preset_.width},
-                     {"height", preset_.height},
-                     {"fps", preset_.fps},
-                     {"video_bitrate", preset_.video_bitrate},
-                     {"max_bitrate", preset_.max_bitrate},
-                     {"gop_seconds", preset_.gop_seconds},
-                     {"audio_bitrate", preset_.audio_bitrate},
-                     {"x264_preset", preset_.x264_preset},
-                     {"credits", credits},
-                     {"music", Json::parse(CanonicalJson(settings_.music))},
-                     {"aigc", Json::parse(CanonicalJson(settings_.aigc))}};
+          {"width", preset_.width},
+          {"height", preset_.height},
+          {"fps", preset_.fps},
+          {"video_bitrate", preset_.video_bitrate},
+          {"max_bitrate", preset_.max_bitrate},
+          {"gop_seconds", preset_.gop_seconds},
+          {"audio_bitrate", preset_.audio_bitrate},
+          {"x264_preset", preset_.x264_preset},
+          {"credits", credits},
+          {"music", Json::parse(CanonicalJson(settings_.music))},
+          {"aigc", Json::parse(CanonicalJson(settings_.aigc))}};
 }
 
 Json SeriesBuild::TranslatorSettings(const std::string& lang) const {
@@ -575,9 +578,15 @@ Status SeriesBuild::Dub(int n, const std::string& lang, BuildSummary& summary) {
   StageSpec translate = spec("translate", {"bible", ep + "/script", lang + "/translate"});
   translate.settings = TranslatorSettings(lang);
   translate.settings["batch"] = kTranslateBatch;
+  translate.settings["translate"] = settings_.translate;
   if (chat_) {
     translate.author = "model:" + settings_.providers.chat.model;
-    translate.model_calls = (DialogueLinesIn(n) + static_cast<int>(kTranslateBatch) - 1) / static_cast<int>(kTranslateBatch);
+    auto batches = [](int units) { return (units + static_cast<int>(kTranslateBatch) - 1) / static_cast<int>(kTranslateBatch); };
+    translate.model_calls = batches(DialogueLinesIn(n));
+    if (settings_.translate == "script") {
+      auto script = LoadScript(root_, n);
+      translate.model_calls += script.ok() ? batches(static_cast<int>(ActionsToTranslate(*script).size())) : 0;
+    }
     translate.provider = ChatProviderName(settings_.providers.chat);
   }
   translate.run = [this, n, lang](StageContext& ctx) { return WriteTranslation(ctx, n, lang); };
@@ -639,7 +648,10 @@ Status SeriesBuild::WriteTranslation(StageContext& ctx, int n, const std::string
       if (!t) missing += (missing.empty() ? "" : ", ") + l.id + " (\"" + l.source + "\")";
       else stale += !t->source.empty() && t->source != l.source;
     }
-    if (missing.empty() && stale == 0) return ctx.Keep(rel);
+    if (missing.empty() && stale == 0) {
+      RW_TRY(ctx.Keep(rel));
+      return WriteScriptCopy(ctx, n, lang, script, bible, mine);
+    }
     if (!chat_ && !missing.empty())
       return BadInput(path, "no translation for " + missing + "; add " + (missing.find(',') == std::string::npos ? "it" : "them") +
                                 " (id, text), or set providers.chat in reelwright.yaml and delete this file to translate again");
@@ -647,7 +659,10 @@ Status SeriesBuild::WriteTranslation(StageContext& ctx, int n, const std::string
       Say("  " + rel + ": " + std::to_string(stale) + " line" + (stale == 1 ? "" : "s") +
           " changed in the script since translated; the build uses your translation as it is" +
           (chat_ ? " and puts the server's beside it (variants/lines.yaml)" : ""));
-    if (!chat_) return ctx.Keep(rel);
+    if (!chat_) {
+      RW_TRY(ctx.Keep(rel));
+      return WriteScriptCopy(ctx, n, lang, script, bible, mine);
+    }
   } else if (!chat_) {
     return BadInput(path, "languages lists '" + lang + "' but there is no translator: set providers.chat (base_url, model) in " +
                               (root_ / kSettingsFile).string() + ", or write this file by hand (schema: Translation.1, lang: " +
@@ -657,7 +672,26 @@ Status SeriesBuild::WriteTranslation(StageContext& ctx, int n, const std::string
   RW_ASSIGN(Translation made, AskModel<Translation>(ctx, [&](auto& calls) {
               return LlmTranslateLines(bible, settings_.lang, lang, glossary, lines, *chat_, &calls);
             }));
-  return ctx.Write(rel, ToYaml(made));
+  RW_TRY(ctx.Write(rel, ToYaml(made)));
+  return WriteScriptCopy(ctx, n, lang, script, bible, made);
+}
+
+// With `translate: script`, the whole script in `lang` for reading (lang/L/script.fountain): the
+// lines as translated, the action through the chat server (as written when there is none).
+Status SeriesBuild::WriteScriptCopy(StageContext& ctx, int n, const std::string& lang, const Screenplay& script,
+                                    const Bible& bible, const Translation& lines) {
+  if (settings_.translate != "script") return {};
+  RW_ASSIGN(Glossary glossary, Load<Glossary>(root_, GlossaryFile(lang)));
+  Translation actions;
+  actions.lang = lang;
+  if (chat_) {
+    RW_ASSIGN(actions, AskModel<Translation>(ctx, [&](auto& calls) {
+                return LlmTranslateLines(bible, settings_.lang, lang, glossary, ActionsToTranslate(script), *chat_, &calls);
+              }));
+  } else {
+    Say("  " + Ep(n, LangDir(lang) + "script.fountain") + ": the action stays as written (no chat server)");
+  }
+  return ctx.Write(Ep(n, LangDir(lang) + "script.fountain"), TranslatedFountain(script, bible, glossary, lines, actions));
 }
 
 // The translated lines voiced per character, each fitted to its original line's slot (audio/dub.h).
@@ -683,7 +717,9 @@ Status SeriesBuild::WriteDubVoice(StageContext& ctx, int n, const std::string& l
       return BadInput((root_ / LinesFile(n, lang)).string(),
                       "no translation for " + v.id + " (\"" + v.text + "\"); add it, or delete the file to translate again");
     const Character* c = bible.FindCharacter(v.character);
-    if (!c) return Failed("line " + v.id + " is spoken by " + v.character + ", who is not in bible.yaml; build again", (root_ / Ep(n, kVoiceFile)).string());
+    if (!c)
+      return Failed("line " + v.id + " is spoken by " + v.character + ", who is not in bible.yaml; build again",
+                    (root_ / Ep(n, kVoiceFile)).string());
     const double slot_s = original.sample_rate > 0 ? static_cast<double>(v.samples) / original.sample_rate : v.duration_s;
     const std::string rel_wav = dir + v.id + ".wav";
     const std::string rel = Ep(n, rel_wav);

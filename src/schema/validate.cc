@@ -21,6 +21,8 @@ Status Settings::Validate(const YamlDoc& doc) const {
     return BadInput(doc.At(doc.root["episodes"]), "episodes must be between 1 and 200, got " + std::to_string(episodes));
   if (lang != "en" && lang != "zh")
     return BadInput(doc.At(doc.root["lang"]), "lang must be 'en' or 'zh', got '" + lang + "'");
+  if (translate != "lines" && translate != "script")
+    return BadInput(doc.At(doc.root["translate"]), "translate must be 'lines' or 'script', got '" + translate + "'");
   for (size_t i = 0; i < languages.size(); ++i) {
     const std::string& l = languages[i];
     auto node = doc.root["languages"][i];

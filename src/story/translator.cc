@@ -131,10 +131,12 @@ std::string BatchPrompt(const Bible& bible, const std::string& to, const Glossar
   }
   json request = {{"series", bible.title}, {"logline", bible.logline}, {"glossary", GlossaryJson(glossary)}, {"lines", lines}};
   if (!before.empty()) request["previous_lines"] = before;
+  bool actions = std::any_of(batch.begin(), batch.end(), [](const LineToTranslate* l) { return l->speaker.empty(); });
   return "Translate every line below into " + LanguageName(to) +
          ". Answer {\"lines\": [{\"id\": …, \"text\": …}]} with each id exactly once, in order. \"previous_lines\" are "
-         "already translated, for continuity only; do not return them.\n\n" +
-         request.dump(1);
+         "already translated, for continuity only; do not return them." +
+         std::string(actions ? " Lines with an empty speaker are the screenplay's action: translate them as prose." : "") +
+         "\n\n" + request.dump(1);
 }
 
 }  // namespace
@@ -159,6 +161,54 @@ std::vector<LineToTranslate> LinesToTranslate(const Screenplay& script, const Bi
     const Character* c = bible.FindCharacterByName(u.character);
     out.push_back({id, c ? c->id : "", c ? c->name : u.character, u.scene, action, u.parenthetical, u.text});
     action.clear();
+  }
+  return out;
+}
+
+std::vector<LineToTranslate> ActionsToTranslate(const Screenplay& script) {
+  std::vector<LineToTranslate> out;
+  int index = 0;
+  for (const auto& u : ScriptUnits(script)) {
+    if (u.kind != ScriptUnit::Kind::kAction) continue;
+    char id[32];
+    std::snprintf(id, sizeof id, "A%03d", ++index);
+    out.push_back({id, "", "", u.scene, "", "", u.text});
+  }
+  return out;
+}
+
+std::string TranslatedFountain(const Screenplay& script, const Bible& bible, const Glossary& glossary,
+                               const Translation& translation, const Translation& actions) {
+  std::string out = "Title: " + bible.title + "\nLanguage: " + translation.lang + "\n\n";
+  std::string beat, scene;
+  int line = 0, action = 0;
+  for (const auto& u : ScriptUnits(script)) {
+    if (u.beat != beat) {
+      beat = u.beat;
+      out += "# " + beat + "\n\n";
+    }
+    if (u.scene != scene) {
+      scene = u.scene;
+      std::string heading = scene;
+      for (const auto& e : glossary.names)
+        if (size_t at = heading.find(e.source); at != std::string::npos && !e.target.empty()) heading.replace(at, e.source.size(), e.target);
+      out += "." + heading + "\n\n";  // forced: a translated heading may not start with INT./EXT.
+    }
+    char id[32];
+    if (u.kind == ScriptUnit::Kind::kAction) {
+      std::snprintf(id, sizeof id, "A%03d", ++action);
+      const TranslatedLine* t = actions.Find(id);
+      out += (t ? t->text : u.text) + "\n\n";
+      continue;
+    }
+    std::snprintf(id, sizeof id, "L%03d", ++line);
+    const Character* c = bible.FindCharacterByName(u.character);
+    const GlossaryEntry* name = c ? glossary.Find(c->name) : nullptr;
+    std::string cue = name ? name->Shown() : u.character;
+    out += "@" + cue + "\n";  // forced: a name in Chinese has no upper case
+    if (!u.parenthetical.empty()) out += "(" + u.parenthetical + ")\n";
+    const TranslatedLine* t = translation.Find(id);
+    out += (t ? t->text : u.text) + "\n\n";
   }
   return out;
 }

@@ -41,6 +41,14 @@ struct LineToTranslate {
 
 // The script's dialogue lines, numbered L001… in order, with their context.
 std::vector<LineToTranslate> LinesToTranslate(const Screenplay& script, const Bible& bible);
+// Its action paragraphs, numbered A001… in order (no speaker), for a whole-script translation.
+std::vector<LineToTranslate> ActionsToTranslate(const Screenplay& script);
+
+// The script in `translation`'s language, for reading: per beat a "# Bxx" section, scene headings
+// with location names from the glossary, action from `actions` (by A-id; a missing one stays as
+// written), cues named from the glossary, and the translated lines.
+std::string TranslatedFountain(const Screenplay& script, const Bible& bible, const Glossary& glossary,
+                               const Translation& translation, const Translation& actions);
 
 // "English", "Simplified Chinese" for en, zh.
 std::string LanguageName(const std::string& lang);
