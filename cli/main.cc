@@ -98,7 +98,7 @@ void PrintStatus(const std::vector<rw::StageStatus>& stages) {
   std::vector<std::string> rows;
   std::map<std::string, std::map<std::string, const rw::StageStatus*>> grid;
   for (const auto& s : stages) {
-    auto slash = s.name.find('/');
+    auto slash = s.name.rfind('/');  // "ep001/voice"; a delivery language's "ep001/zh/voice" has a row of its own
     std::string row = slash == std::string::npos ? "series" : s.name.substr(0, slash);
     std::string kind = slash == std::string::npos ? s.name : s.name.substr(slash + 1);
     if (kind.rfind("render-", 0) == 0) kind = "render";
@@ -178,6 +178,9 @@ int main(int argc, char** argv) {
   cmd_new->add_option("--title", settings.title, "Series title (default: the writer picks one)");
   cmd_new->add_option("--genre", settings.genre, "Genre pack under data/genres/")->capture_default_str();
   cmd_new->add_option("--lang", settings.lang, "Language of the script and voices")->check(CLI::IsMember({"en", "zh"}))->capture_default_str();
+  cmd_new->add_option("--languages", settings.languages,
+                      "Other languages to deliver, translated (through --llm-url, or by hand) and dubbed: en, zh")
+      ->check(CLI::IsMember({"en", "zh"}));
   cmd_new->add_option("--episodes", settings.episodes, "Number of episodes")->check(CLI::Range(1, 200))->capture_default_str();
   cmd_new->add_option("--seed", settings.seed, "Seed: the same seed writes the same series")->capture_default_str();
   cmd_new->add_option("--preset", settings.preset, "Render preset a plain `build` uses: " + [] {
@@ -369,6 +372,11 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "error: --writer llm needs --llm-url (and usually --llm-model)\n");
       return 2;
     }
+    for (const auto& l : settings.languages)
+      if (l == settings.lang) {
+        std::fprintf(stderr, "error: --languages lists %s, the series language (--lang); list only the other languages\n", l.c_str());
+        return 2;
+      }
     if (auto s = rw::CreateSeries(new_dir, settings); !s.ok()) return Fail(s.error());
     std::printf("Made a new series in %s (genre %s, %s, %d episodes, seed %d).\nNext: reelwright build %s\n",
                 new_dir.c_str(), settings.genre.c_str(), settings.lang.c_str(), settings.episodes, settings.seed,

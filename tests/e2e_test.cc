@@ -502,6 +502,28 @@ TEST_F(E2E, BadUsageExitsTwoWithHelp) {
   EXPECT_NE(missing.err.find("reelwright.yaml"), std::string::npos);
 }
 
+// Delivery languages from the command line: `new --languages`, the translation stage's clear
+// failure with no server, and a row per episode and language in `status`.
+TEST_F(E2E, DeliveryLanguagesFromTheCommandLine) {
+  fs::path same = Dir("lang_same");
+  Outcome refused = Reelwright("new " + Quote(same.string()) + " --idea x --lang en --languages en");
+  EXPECT_EQ(refused.code, 2);
+  EXPECT_NE(refused.err.find("series language"), std::string::npos) << refused.err;
+  EXPECT_FALSE(fs::exists(same));
+
+  fs::path dir = Dir("lang_zh");
+  std::string d = Quote(dir.string());
+  ASSERT_EQ(Reelwright("new " + d + " --idea \"A wife betrayed comes back.\" --episodes 1 --languages zh").code, 0);
+  Outcome built = Reelwright("build " + d + " --until translate");
+  EXPECT_EQ(built.code, 2) << built.err;  // bad input: nothing to translate with, nothing written by hand
+  EXPECT_NE(built.err.find("episodes/ep001/lang/zh/lines.yaml"), std::string::npos) << built.err;
+  EXPECT_NE(built.err.find("providers.chat"), std::string::npos) << built.err;
+  Outcome status = Reelwright("status " + d);
+  ASSERT_EQ(status.code, 0) << status.err;
+  EXPECT_NE(status.out.find("translate"), std::string::npos) << status.out;
+  EXPECT_NE(status.out.find("\nep001/zh "), std::string::npos) << status.out;
+  EXPECT_NE(status.out.find("ep001/zh/translate: failed last time"), std::string::npos) << status.out;
+}
 
 // Frames in an MP4's video stream, decoded to the end by ffprobe; -1 if it does not decode.
 int DecodedFrames(const fs::path& mp4) {

@@ -58,6 +58,18 @@ Result<ExportReport> ExportSeries(const fs::path& root, const fs::path& to, cons
     items.push_back({"episodes/" + base + ".mp4", root / video, "", "video"});
     for (const char* ext : {".srt", ".vtt", ".ass"})
       if (fs::exists(root / (dir + "/" + base + ext), ec)) items.push_back({"subtitles/" + base + ext, root / (dir + "/" + base + ext), "", "subtitles"});
+    // Each delivery language that was rendered: its episode, subtitles and dialogue stem.
+    for (const auto& lang : settings.languages) {
+      std::string lbase = ep + "." + lang;
+      std::string lvideo = dir + "/" + (preset.name == "master" ? lbase + ".mp4" : lbase + "." + preset.name + ".mp4");
+      if (!fs::exists(root / lvideo, ec)) continue;
+      entry["languages"][lang] = "episodes/" + lbase + ".mp4";
+      items.push_back({"episodes/" + lbase + ".mp4", root / lvideo, "", "video"});
+      for (const char* ext : {".srt", ".vtt", ".ass"})
+        if (fs::exists(root / (dir + "/" + lbase + ext), ec)) items.push_back({"subtitles/" + lbase + ext, root / (dir + "/" + lbase + ext), "", "subtitles"});
+      std::string stem = dir + "/lang/" + lang + "/stems/dialogue.wav";
+      if (fs::exists(root / stem, ec)) items.push_back({"stems/" + lbase + ".dialogue.wav", root / stem, "", "stem"});
+    }
     for (const char* stem : {"dialogue", "music"}) {
       std::string rel = dir + "/stems/" + stem + ".wav";
       if (fs::exists(root / rel, ec)) items.push_back({"stems/" + ep + "." + stem + ".wav", root / rel, "", "stem"});

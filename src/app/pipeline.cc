@@ -10,6 +10,7 @@
 #include "app/control.h"
 #include "app/evaluate.h"
 #include "app/series.h"
+#include "audio/dub.h"
 #include "audio/score.h"
 #include "audio/voice.h"
 #include "base/file.h"
@@ -32,6 +33,7 @@
 #include "schema/shots.h"
 #include "schema/timeline.h"
 #include "schema/timing.h"
+#include "schema/translation.h"
 #include "schema/voice_track.h"
 #include "schema/yaml_io.h"
 #include "story/fountain.h"
@@ -42,6 +44,7 @@
 #include "post/conform.h"
 #include "story/genre_pack.h"
 #include "story/llm_writer.h"
+#include "story/translator.h"
 #include "story/writer.h"
 #include "visual/lipsync.h"
 #include "visual/motion.h"
@@ -61,6 +64,11 @@ const char kTimelineFile[] = "timeline.json";
 const char kMixFile[] = "mix.wav";
 
 std::string Ep(int n, const std::string& file) { return EpisodeDir(n) + "/" + file; }
+
+// A delivery language's files: lang/<L>/… of the series or of an episode.
+std::string LangDir(const std::string& lang) { return "lang/" + lang + "/"; }
+std::string GlossaryFile(const std::string& lang) { return LangDir(lang) + "glossary.yaml"; }
+std::string LinesFile(int n, const std::string& lang) { return Ep(n, LangDir(lang) + "lines.yaml"); }
 
 // Reads a domain file of the series, naming it as the user named the series folder.
 template <class T>
@@ -141,7 +149,7 @@ class SeriesBuild {
         pack_hash_(std::move(pack_hash)),
         builder_(builder),
         request_(request) {
-    if (Llm()) chat_ = std::make_unique<ChatClient>(settings_.providers.chat);
+    if (Llm() || Translates()) chat_ = std::make_unique<ChatClient>(settings_.providers.chat);
     if (!settings_.providers.images.kind.empty())
       images_ = std::make_unique<ImageClient>(settings_.providers.images, root_);
     if (!settings_.providers.speech.kind.empty()) speech_ = std::make_unique<SpeechClient>(settings_.providers.speech);
@@ -152,6 +160,8 @@ class SeriesBuild {
 
  private:
   bool Llm() const { return settings_.writer == "llm"; }
+  // Delivery languages are translated by the chat server when one is configured.
+  bool Translates() const { return !settings_.languages.empty() && !settings_.providers.chat.base_url.empty(); }
   // A writing stage asks the chat server once when the LLM writes.
   void PlanCalls(StageSpec& spec) const {
     if (!Llm()) return;
@@ -167,6 +177,19 @@ class SeriesBuild {
   bool Wanted(const std::string& kind) const;
   Status Stage(StageSpec spec, BuildSummary& summary);
   Status Episode(int n, BuildSummary& summary);
+  // A delivery language: its glossary once, then per episode translate → voice → subtitles →
+  // score (the mix) → render, on the series language's picture and timing.
+  Json TranslatorSettings(const std::string& lang) const;
+  Json RenderSettings(const std::string& credits) const;
+  Status Names(const std::string& lang, BuildSummary& summary);
+  Status Dub(int n, const std::string& lang, BuildSummary& summary);
+  Status WriteTranslation(StageContext& ctx, int n, const std::string& lang);
+  Status WriteScriptCopy(StageContext& ctx, int n, const std::string& lang, const Screenplay& script, const Bible& bible,
+                         const Translation& lines);
+  Status WriteDubVoice(StageContext& ctx, int n, const std::string& lang);
+  Status WriteDubSubtitles(StageContext& ctx, int n, const std::string& lang);
+  Status WriteDubMix(StageContext& ctx, int n, const std::string& lang);
+  Status Mix(StageContext& ctx, const Timeline& tl, int n, const std::string& music_rel, const std::string& prefix);
 
   Status WriteVoice(StageContext& ctx, int n);
   Status WriteShots(StageContext& ctx, int n);
@@ -191,11 +214,25 @@ class SeriesBuild {
   Status WritePostStep(StageContext& ctx, int n, const PostStepSettings& step, const std::string& from);
   Status WriteTimeline(StageContext& ctx, int n);
   Status WriteSubtitles(StageContext& ctx, int n);
+  // The stage whose clips the episode plays: the last post step's, else the clips stage.
+  std::string ClipsStage(int n) const {
+    const auto& post = settings_.providers.post;
+    return EpisodeName(n) + (post.empty() ? "/clips" : "/post-" + post.back().name);
+  }
+  // The series' subtitle look (reelwright.yaml `subtitles`).
+  SubtitleStyle SeriesSubtitleStyle() const {
+    const SubtitleSettings& s = settings_.subtitles;
+    SubtitleStyle style;
+    style.font = s.font, style.font_size = s.font_size, style.colour = s.colour, style.outline_colour = s.outline_colour;
+    style.outline = s.outline, style.margin_v = s.margin_v, style.margin_l = s.margin_l, style.margin_r = s.margin_r;
+    style.max_chars_latin = s.max_chars_latin, style.max_chars_cjk = s.max_chars_cjk;
+    return style;
+  }
   Status WriteScore(StageContext& ctx, int n);
-  Status WriteRender(StageContext& ctx, int n, const std::string& credits);
+  Status WriteRender(StageContext& ctx, int n, const std::string& credits, const std::string& lang);
 
-  std::string VideoName(int n) const {
-    std::string base = EpisodeName(n) + "." + settings_.lang;
+  std::string VideoName(int n, const std::string& lang) const {
+    std::string base = EpisodeName(n) + "." + lang;
     return preset_.name == "master" ? base + ".mp4" : base + "." + preset_.name + ".mp4";
   }
 
@@ -207,7 +244,8 @@ class SeriesBuild {
   Builder& builder_;
   const BuildRequest& request_;
   size_t until_index_ = 0;
-  std::unique_ptr<ChatClient> chat_;
+  std::unique_ptr<ChatClient> chat_;   // the writer's (writer: llm) and the translator's
+  std::map<int, std::string> credits_;  // by episode: who wrote the script's lines
   std::unique_ptr<ImageClient> images_;   // providers.images, when set
   std::unique_ptr<SpeechClient> speech_;  // providers.speech, when set
   std::unique_ptr<VideoClient> video_;    // providers.video, when set
@@ -336,6 +374,13 @@ Status SeriesBuild::Run(BuildSummary& summary) {
     if (!Wanted("beats")) break;
     RW_TRY(Episode(n, summary));
   }
+  // Every episode in the series language first: a translation that cannot be made (no server,
+  // no person's file) stops the build only after those are done.
+  for (const auto& lang : settings_.languages) {
+    if (!Wanted("translate")) break;
+    RW_TRY(Names(lang, summary));
+    for (int n : episodes) RW_TRY(Dub(n, lang, summary));
+  }
   if (!Wanted("report")) return {};
 
   // The evaluation of every episode that has a script, and of the series.
@@ -414,6 +459,7 @@ Status SeriesBuild::Episode(int n, BuildSummary& summary) {
     auto lines = RecordAuthorship(root_, builder_.ledger(), builder_.store(), n);
     if (lines.ok()) credits = CreditLine(Summarize(*lines));
   }
+  credits_[n] = credits;
   if (!Wanted("voice")) return {};
 
   StageSpec voice = spec("voice", {"bible", ep + "/beats", ep + "/script"});
@@ -447,8 +493,6 @@ Status SeriesBuild::Episode(int n, BuildSummary& summary) {
   subtitles.version = 2;  // Chinese lines break between words
   subtitles.run = [this, n](StageContext& ctx) { return WriteSubtitles(ctx, n); };
   RW_TRY(Stage(subtitles, summary));
-  if (!Wanted("frames")) return {};
-
   if (!Wanted("score")) return {};
   StageSpec score = spec("score", {ep + "/beats", ep + "/shots", ep + "/timeline", ep + "/voice"});
   score.settings = {{"music", Json::parse(CanonicalJson(settings_.music))}, {"seed", settings_.seed}};
@@ -484,7 +528,7 @@ Status SeriesBuild::Episode(int n, BuildSummary& summary) {
   if (!Wanted("post")) return {};
 
   // The creator's post steps, in order, each taking the clips the one before made.
-  std::string last_clips = clips.name, from = "clips";
+  std::string last_clips = clips.name, from = "clips";  // ends at ClipsStage(n)
   for (const PostStepSettings& step : settings_.providers.post) {
     StageSpec post = spec("post", {last_clips, ep + "/shots", ep + "/voice", ep + "/timeline"});
     post.name = ep + "/post-" + step.name;
@@ -501,22 +545,329 @@ Status SeriesBuild::Episode(int n, BuildSummary& summary) {
   }
   if (!Wanted("render")) return {};
 
-  StageSpec render = spec("render", {ep + "/timeline", last_clips, ep + "/voice", ep + "/subtitles", ep + "/score"});
+  StageSpec render = spec("render", {ep + "/timeline", ClipsStage(n), ep + "/voice", ep + "/subtitles", ep + "/score"});
   render.name = ep + "/render-" + preset_.name;
-  render.settings = {{"preset", preset_.name},
-                     {"width", preset_.width},
-                     {"height", preset_.height},
-                     {"fps", preset_.fps},
-                     {"video_bitrate", preset_.video_bitrate},
-                     {"max_bitrate", preset_.max_bitrate},
-                     {"gop_seconds", preset_.gop_seconds},
-                     {"audio_bitrate", preset_.audio_bitrate},
-                     {"x264_preset", preset_.x264_preset},
-                     {"credits", credits},
-                     {"music", Json::parse(CanonicalJson(settings_.music))},
-                     {"aigc", Json::parse(CanonicalJson(settings_.aigc))}};
-  render.run = [this, n, credits](StageContext& ctx) { return WriteRender(ctx, n, credits); };
+  render.settings = RenderSettings(credits);
+  render.run = [this, n, credits](StageContext& ctx) { return WriteRender(ctx, n, credits, settings_.lang); };
   return Stage(render, summary);
+}
+
+// What shapes a render, in every language (a delivery language's adds its name).
+Json SeriesBuild::RenderSettings(const std::string& credits) const {
+  return {{"preset", preset_.name},
+          {"width", preset_.width},
+          {"height", preset_.height},
+          {"fps", preset_.fps},
+          {"video_bitrate", preset_.video_bitrate},
+          {"max_bitrate", preset_.max_bitrate},
+          {"gop_seconds", preset_.gop_seconds},
+          {"audio_bitrate", preset_.audio_bitrate},
+          {"x264_preset", preset_.x264_preset},
+          {"credits", credits},
+          {"music", Json::parse(CanonicalJson(settings_.music))},
+          {"aigc", Json::parse(CanonicalJson(settings_.aigc))}};
+}
+
+Json SeriesBuild::TranslatorSettings(const std::string& lang) const {
+  Json j = {{"from", settings_.lang}, {"to", lang}};
+  if (!chat_) {
+    j["translator"] = "none";  // a person's files only
+    return j;
+  }
+  const auto& chat = settings_.providers.chat;
+  j["base_url"] = chat.base_url;
+  j["model"] = chat.model;
+  j["temperature"] = chat.temperature;
+  j["json_schema"] = chat.json_schema;
+  return j;
+}
+
+// The bible's names in `lang`, once for the series (lang/L/glossary.yaml). With no chat server
+// the names are kept as written, for a person to fill in.
+Status SeriesBuild::Names(const std::string& lang, BuildSummary& summary) {
+  StageSpec names;
+  names.name = lang + "/translate";
+  names.kind = "translate";
+  names.deps = {"bible"};
+  names.settings = TranslatorSettings(lang);
+  if (chat_) {
+    names.author = "model:" + settings_.providers.chat.model;
+    names.model_calls = 1;
+    names.provider = ChatProviderName(settings_.providers.chat);
+  }
+  names.run = [this, lang](StageContext& ctx) -> Status {
+    RW_ASSIGN(Bible bible, Load<Bible>(root_, kBibleFile));
+    Glossary glossary;
+    glossary.lang = lang;
+    if (chat_) {
+      RW_ASSIGN(glossary, AskModel<Glossary>(ctx, [&](auto& calls) {
+                  return LlmTranslateNames(bible, settings_.lang, lang, *chat_, &calls);
+                }));
+    } else {
+      for (const auto& c : bible.characters) glossary.names.push_back({c.name, ""});
+      for (const auto& l : bible.locations) glossary.names.push_back({l.name, ""});
+      Say("  " + GlossaryFile(lang) + ": names kept as written (no chat server); write their " + lang + " forms there");
+    }
+    return ctx.Write(GlossaryFile(lang), ToYaml(glossary));
+  };
+  return Stage(names, summary);
+}
+
+Status SeriesBuild::Dub(int n, const std::string& lang, BuildSummary& summary) {
+  std::string ep = EpisodeName(n);
+  std::string prefix = ep + "/" + lang + "/";
+  auto spec = [&](const std::string& kind, std::vector<std::string> deps) {
+    StageSpec s;
+    s.name = prefix + kind;
+    s.kind = kind;
+    s.deps = std::move(deps);
+    return s;
+  };
+
+  StageSpec translate = spec("translate", {"bible", ep + "/script", lang + "/translate"});
+  translate.settings = TranslatorSettings(lang);
+  translate.settings["batch"] = kTranslateBatch;
+  translate.settings["translate"] = settings_.translate;
+  if (chat_) {
+    translate.author = "model:" + settings_.providers.chat.model;
+    auto batches = [](int units) { return (units + static_cast<int>(kTranslateBatch) - 1) / static_cast<int>(kTranslateBatch); };
+    translate.model_calls = batches(DialogueLinesIn(n));
+    if (settings_.translate == "script") {
+      auto script = LoadScript(root_, n);
+      translate.model_calls += script.ok() ? batches(static_cast<int>(ActionsToTranslate(*script).size())) : 0;
+    }
+    translate.provider = ChatProviderName(settings_.providers.chat);
+  }
+  translate.run = [this, n, lang](StageContext& ctx) { return WriteTranslation(ctx, n, lang); };
+  RW_TRY(Stage(translate, summary));
+  if (!Wanted("voice")) return {};
+
+  StageSpec voice = spec("voice", {"bible", ep + "/beats", ep + "/script", ep + "/voice", prefix + "translate"});
+  voice.settings = {{"lang", lang}};
+  if (speech_) {
+    voice.settings["speech"] = Json::parse(CanonicalJson(settings_.providers.speech));
+    voice.provider = "speech " + settings_.providers.speech.base_url + " " + settings_.providers.speech.model;
+    voice.model_calls = DialogueLinesIn(n);
+  }
+  voice.run = [this, n, lang](StageContext& ctx) { return WriteDubVoice(ctx, n, lang); };
+  RW_TRY(Stage(voice, summary));
+  if (!Wanted("subtitles")) return {};
+
+  StageSpec subtitles = spec("subtitles", {"bible", ep + "/timeline", lang + "/translate", prefix + "translate"});
+  subtitles.settings = {{"lang", lang}, {"style", Json::parse(CanonicalJson(settings_.subtitles))}};
+  subtitles.run = [this, n, lang](StageContext& ctx) { return WriteDubSubtitles(ctx, n, lang); };
+  RW_TRY(Stage(subtitles, summary));
+  if (!Wanted("score")) return {};
+
+  StageSpec score = spec("score", {ep + "/timeline", ep + "/score", prefix + "voice"});
+  score.settings = {{"music", Json::parse(CanonicalJson(settings_.music))}, {"lang", lang}};
+  score.run = [this, n, lang](StageContext& ctx) { return WriteDubMix(ctx, n, lang); };
+  RW_TRY(Stage(score, summary));
+  if (!Wanted("render")) return {};
+
+  StageSpec render = spec("render", {ep + "/timeline", ClipsStage(n), prefix + "subtitles", prefix + "score"});
+  render.name = prefix + "render-" + preset_.name;
+  std::string credits = credits_[n];
+  render.settings = RenderSettings(credits);
+  render.settings["lang"] = lang;
+  render.run = [this, n, credits, lang](StageContext& ctx) { return WriteRender(ctx, n, credits, lang); };
+  return Stage(render, summary);
+}
+
+// The episode's lines in `lang`: from the chat server in batches, or a person's file as it is.
+// A person's file (written by hand, or a translation they edited) is never written over: when it
+// still matches the script (every line, with the source it was translated from) it is used
+// without asking the server. When the script has moved on and a server is set, the server's
+// translation goes beside it (variants/lines.yaml) to merge from; with no server, changed lines
+// are a warning and missing lines stop the build.
+Status SeriesBuild::WriteTranslation(StageContext& ctx, int n, const std::string& lang) {
+  RW_ASSIGN(Bible bible, Load<Bible>(root_, kBibleFile));
+  RW_ASSIGN(Screenplay script, LoadScript(root_, n));
+  std::vector<LineToTranslate> lines = LinesToTranslate(script, bible);
+  const std::string rel = LinesFile(n, lang);
+  const std::string path = (root_ / rel).string();
+  std::error_code ec;
+  bool persons = ctx.IsProtected(rel) || (!builder_.ledger().GetArtifact(rel) && fs::exists(root_ / rel, ec));
+  if (persons) {
+    RW_ASSIGN(Translation mine, Load<Translation>(root_, rel));
+    std::string missing;
+    int stale = 0;
+    for (const auto& l : lines) {
+      const TranslatedLine* t = mine.Find(l.id);
+      if (!t) missing += (missing.empty() ? "" : ", ") + l.id + " (\"" + l.source + "\")";
+      else stale += !t->source.empty() && t->source != l.source;
+    }
+    if (missing.empty() && stale == 0) {
+      RW_TRY(ctx.Keep(rel));
+      return WriteScriptCopy(ctx, n, lang, script, bible, mine);
+    }
+    if (!chat_ && !missing.empty())
+      return BadInput(path, "no translation for " + missing + "; add " + (missing.find(',') == std::string::npos ? "it" : "them") +
+                                " (id, text), or set providers.chat in reelwright.yaml and delete this file to translate again");
+    if (stale > 0)
+      Say("  " + rel + ": " + std::to_string(stale) + " line" + (stale == 1 ? "" : "s") +
+          " changed in the script since translated; the build uses your translation as it is" +
+          (chat_ ? " and puts the server's beside it (variants/lines.yaml)" : ""));
+    if (!chat_) {
+      RW_TRY(ctx.Keep(rel));
+      return WriteScriptCopy(ctx, n, lang, script, bible, mine);
+    }
+  } else if (!chat_) {
+    return BadInput(path, "languages lists '" + lang + "' but there is no translator: set providers.chat (base_url, model) in " +
+                              (root_ / kSettingsFile).string() + ", or write this file by hand (schema: Translation.1, lang: " +
+                              lang + ", lines: one {id: L001, text: …} per dialogue line in script order) and build again");
+  }
+  RW_ASSIGN(Glossary glossary, Load<Glossary>(root_, GlossaryFile(lang)));
+  RW_ASSIGN(Translation made, AskModel<Translation>(ctx, [&](auto& calls) {
+              return LlmTranslateLines(bible, settings_.lang, lang, glossary, lines, *chat_, &calls);
+            }));
+  RW_TRY(ctx.Write(rel, ToYaml(made)));
+  return WriteScriptCopy(ctx, n, lang, script, bible, made);
+}
+
+// With `translate: script`, the whole script in `lang` for reading (lang/L/script.fountain): the
+// lines as translated, the action through the chat server (as written when there is none).
+Status SeriesBuild::WriteScriptCopy(StageContext& ctx, int n, const std::string& lang, const Screenplay& script,
+                                    const Bible& bible, const Translation& lines) {
+  if (settings_.translate != "script") return {};
+  RW_ASSIGN(Glossary glossary, Load<Glossary>(root_, GlossaryFile(lang)));
+  Translation actions;
+  actions.lang = lang;
+  if (chat_) {
+    RW_ASSIGN(actions, AskModel<Translation>(ctx, [&](auto& calls) {
+                return LlmTranslateLines(bible, settings_.lang, lang, glossary, ActionsToTranslate(script), *chat_, &calls);
+              }));
+  } else {
+    Say("  " + Ep(n, LangDir(lang) + "script.fountain") + ": the action stays as written (no chat server)");
+  }
+  return ctx.Write(Ep(n, LangDir(lang) + "script.fountain"), TranslatedFountain(script, bible, glossary, lines, actions));
+}
+
+// The translated lines voiced per character, each fitted to its original line's slot (audio/dub.h).
+Status SeriesBuild::WriteDubVoice(StageContext& ctx, int n, const std::string& lang) {
+  RW_ASSIGN(Bible bible, Load<Bible>(root_, kBibleFile));
+  RW_ASSIGN(VoiceTrack original, Load<VoiceTrack>(root_, Ep(n, kVoiceFile)));
+  RW_ASSIGN(Translation translation, Load<Translation>(root_, LinesFile(n, lang)));
+  RW_ASSIGN(Screenplay script, LoadScript(root_, n));
+  std::vector<std::string> beat_of_line;  // dialogue lines in order, as the voice stage numbers them
+  for (const auto& u : ScriptUnits(script))
+    if (u.kind == ScriptUnit::Kind::kDialogue) beat_of_line.push_back(u.beat);
+  std::map<std::string, Emotion> emotion;
+  if (auto beats = Load<Beats>(root_, Ep(n, kBeatsFile)); beats.ok())
+    for (const auto& b : beats->beats) emotion[b.id] = b.emotion;
+  const std::string dir = LangDir(lang) + "voice/";
+  Progress progress(EpisodeName(n) + " " + lang + " voice", static_cast<int64_t>(original.lines.size()));
+  VoiceTrack track;
+  int faster = 0, cut = 0;
+  for (size_t i = 0; i < original.lines.size(); ++i) {
+    const VoiceLine& v = original.lines[i];
+    const TranslatedLine* t = translation.Find(v.id);
+    if (!t)
+      return BadInput((root_ / LinesFile(n, lang)).string(),
+                      "no translation for " + v.id + " (\"" + v.text + "\"); add it, or delete the file to translate again");
+    const Character* c = bible.FindCharacter(v.character);
+    if (!c)
+      return Failed("line " + v.id + " is spoken by " + v.character + ", who is not in bible.yaml; build again",
+                    (root_ / Ep(n, kVoiceFile)).string());
+    const double slot_s = original.sample_rate > 0 ? static_cast<double>(v.samples) / original.sample_rate : v.duration_s;
+    const std::string rel_wav = dir + v.id + ".wav";
+    const std::string rel = Ep(n, rel_wav);
+    std::string beat = i < beat_of_line.size() ? beat_of_line[i] : "";
+    VoiceSpec spec = EmotionalVoice(VoiceForLanguage(c->voice, lang), emotion.count(beat) ? emotion[beat] : Emotion{0, 0.5});
+    char slot[32];
+    std::snprintf(slot, sizeof slot, "%.4f", slot_s);
+    std::string key = "dub/espeak/1:" + Sha256Hex(CanonicalJson(spec) + "\n" + slot + "\n" + t->text);
+    if (speech_) {
+      const auto& sp = speech_->settings();
+      key = "dub/" + sp.kind + "/1:" +
+            Sha256Hex(sp.base_url + "\n" + sp.model + "\n" + speech_->VoiceFor(c->id) + "\n" + slot + "\n" + t->text);
+    }
+    RW_ASSIGN(bool restored, ctx.Restore(key, rel));
+    if (!restored && speech_) {
+      std::vector<CallRecord> calls;
+      auto wav = speech_->Speak(t->text, speech_->VoiceFor(c->id), &calls);
+      for (const auto& call : calls) RecordCall(ctx, call);
+      if (!wav.ok()) {
+        Error e = wav.error();
+        e.message = "cannot voice " + v.id + " in " + lang + ": " + e.message;
+        return e;
+      }
+      RW_ASSIGN(Pcm pcm, DecodeSpeechWav(*wav));
+      bool was_cut = false;
+      const int64_t frames = std::max<int64_t>(1, std::llround(slot_s * pcm.sample_rate));
+      Pcm fitted = FitToSlot(std::move(pcm), frames, &was_cut);
+      cut += was_cut;
+      RW_TRY(WriteWav(ctx.OutputPath(rel), fitted));
+      RW_TRY(ctx.Remember(key, rel));
+    } else if (!restored) {
+      auto spoken = SpeakFitted(spec, t->text, slot_s);
+      if (!spoken.ok()) {
+        Error e = spoken.error();
+        e.where = (root_ / LinesFile(n, lang)).string();
+        e.message = "cannot voice " + v.id + " (\"" + t->text + "\"): " + e.message;
+        return e;
+      }
+      faster += spoken->tries > 1;
+      cut += spoken->cut;
+      RW_TRY(WriteWav(ctx.OutputPath(rel), spoken->pcm));
+      RW_TRY(ctx.Remember(key, rel));
+    }
+    RW_ASSIGN(Pcm pcm, ReadWav(ctx.Abs(rel)));  // a person's recording, when they dropped one in
+    VoiceLine line;
+    line.id = v.id;
+    line.character = c->id;
+    line.text = t->text;
+    line.wav = rel_wav;
+    line.samples = pcm.Frames();
+    line.duration_s = pcm.Seconds();
+    track.sample_rate = pcm.sample_rate;
+    track.lines.push_back(line);
+    progress.Add();
+  }
+  progress.Finish();
+  char line[160];
+  std::snprintf(line, sizeof line, "  %s %s voice: %zu lines on the original timing, %d spoken faster to fit, %d cut at the slot end",
+                EpisodeName(n).c_str(), lang.c_str(), track.lines.size(), faster, cut);
+  Say(line);
+  return ctx.Write(Ep(n, dir + "lines.yaml"), ToYaml(track));
+}
+
+// The translated lines on the original cue times, each cue's speaker named as the glossary says.
+Status SeriesBuild::WriteDubSubtitles(StageContext& ctx, int n, const std::string& lang) {
+  RW_ASSIGN(Timeline tl, LoadTimeline(root_, n));
+  RW_ASSIGN(Bible bible, Load<Bible>(root_, kBibleFile));
+  RW_ASSIGN(Translation translation, Load<Translation>(root_, LinesFile(n, lang)));
+  RW_ASSIGN(Glossary glossary, Load<Glossary>(root_, GlossaryFile(lang)));
+  for (auto& cue : tl.cues) {
+    const TranslatedLine* t = translation.Find(cue.line);
+    if (!t)
+      return BadInput((root_ / LinesFile(n, lang)).string(),
+                      "no translation for " + cue.line + " (\"" + cue.text + "\"); add it, or delete the file to translate again");
+    cue.text = t->text;
+    if (const GlossaryEntry* name = glossary.Find(cue.character)) cue.character = name->Shown();
+  }
+  SubtitleStyle style = SeriesSubtitleStyle();
+  std::string base = EpisodeName(n) + "." + lang;
+  RW_TRY(ctx.Write(Ep(n, base + ".srt"), WriteSrt(tl.cues, style)));
+  RW_TRY(ctx.Write(Ep(n, base + ".vtt"), WriteVtt(tl.cues, style)));
+  std::string title = Trim(settings_.title).empty() ? bible.title : Trim(settings_.title);
+  return ctx.Write(Ep(n, base + ".ass"), WriteAss(tl.cues, style, title + " " + EpisodeName(n)));
+}
+
+// The same score under the dubbed dialogue: the timeline's lines point at the dub's WAVs.
+Status SeriesBuild::WriteDubMix(StageContext& ctx, int n, const std::string& lang) {
+  RW_ASSIGN(Timeline tl, LoadTimeline(root_, n));
+  RW_ASSIGN(VoiceTrack dub, Load<VoiceTrack>(root_, Ep(n, LangDir(lang) + "voice/lines.yaml")));
+  std::map<std::string, std::string> wav_of;
+  for (const auto& l : dub.lines) wav_of[l.id] = l.wav;
+  for (auto& d : tl.dialogue) {
+    auto it = wav_of.find(d.line);
+    if (it == wav_of.end())
+      return Failed("the " + lang + " voice has no line " + d.line + "; build again", (root_ / Ep(n, LangDir(lang) + "voice/lines.yaml")).string());
+    d.wav = it->second;
+  }
+  std::string music_rel = settings_.music.enabled ? Ep(n, "music/score.wav") : "";
+  return Mix(ctx, tl, n, music_rel, LangDir(lang));
 }
 
 Status SeriesBuild::WriteVoice(StageContext& ctx, int n) {
@@ -935,11 +1286,7 @@ Status SeriesBuild::WriteTimeline(StageContext& ctx, int n) {
 
 Status SeriesBuild::WriteSubtitles(StageContext& ctx, int n) {
   RW_ASSIGN(Timeline tl, LoadTimeline(root_, n));
-  const SubtitleSettings& s = settings_.subtitles;
-  SubtitleStyle style;
-  style.font = s.font, style.font_size = s.font_size, style.colour = s.colour, style.outline_colour = s.outline_colour;
-  style.outline = s.outline, style.margin_v = s.margin_v, style.margin_l = s.margin_l, style.margin_r = s.margin_r;
-  style.max_chars_latin = s.max_chars_latin, style.max_chars_cjk = s.max_chars_cjk;
+  SubtitleStyle style = SeriesSubtitleStyle();
   std::string base = EpisodeName(n) + "." + settings_.lang;
   RW_TRY(ctx.Write(Ep(n, base + ".srt"), WriteSrt(tl.cues, style)));
   RW_TRY(ctx.Write(Ep(n, base + ".vtt"), WriteVtt(tl.cues, style)));
@@ -976,6 +1323,12 @@ Status SeriesBuild::WriteScore(StageContext& ctx, int n) {
                   score.notes.size(), score.stings);
     Say(line);
   }
+  return Mix(ctx, tl, n, music_rel, "");
+}
+
+// The mix of a timeline's dialogue and the score, with its dialogue (and music) stems, under
+// `prefix` in the episode folder ("" for the series language, "lang/L/" for a dub).
+Status SeriesBuild::Mix(StageContext& ctx, const Timeline& tl, int n, const std::string& music_rel, const std::string& prefix) {
   MixSettings mix_settings;
   mix_settings.music_db = settings_.music.music_db;
   mix_settings.duck_db = settings_.music.duck_db;
@@ -985,36 +1338,40 @@ Status SeriesBuild::WriteScore(StageContext& ctx, int n) {
   MixStems stems;
   RW_ASSIGN(std::vector<float> mix, MixEpisode(tl, root_ / EpisodeDir(n), music_rel.empty() ? fs::path() : root_ / music_rel,
                                                mix_settings, total, &stats, &stems));
-  RW_TRY(WriteWav(ctx.OutputPath(Ep(n, kMixFile)), ToPcm(mix, 2, kMixSampleRate)));
-  RW_TRY(WriteWav(ctx.OutputPath(Ep(n, "stems/dialogue.wav")), ToPcm(stems.dialogue, 2, kMixSampleRate)));
-  if (!stems.music.empty()) RW_TRY(WriteWav(ctx.OutputPath(Ep(n, "stems/music.wav")), ToPcm(stems.music, 2, kMixSampleRate)));
-  char line[128];
-  std::snprintf(line, sizeof line, "  %s mix: %.1f LUFS, true peak %.1f dBTP%s", EpisodeName(n).c_str(), stats.integrated_lufs,
+  RW_TRY(WriteWav(ctx.OutputPath(Ep(n, prefix + kMixFile)), ToPcm(mix, 2, kMixSampleRate)));
+  RW_TRY(WriteWav(ctx.OutputPath(Ep(n, prefix + "stems/dialogue.wav")), ToPcm(stems.dialogue, 2, kMixSampleRate)));
+  // The music stem is the same in every language: only the series language's mix keeps one.
+  if (prefix.empty() && !stems.music.empty())
+    RW_TRY(WriteWav(ctx.OutputPath(Ep(n, "stems/music.wav")), ToPcm(stems.music, 2, kMixSampleRate)));
+  char line[160];
+  std::string who = EpisodeName(n) + (prefix.empty() ? "" : " " + prefix.substr(5, prefix.size() - 6));  // "ep001 zh"
+  std::snprintf(line, sizeof line, "  %s mix: %.1f LUFS, true peak %.1f dBTP%s", who.c_str(), stats.integrated_lufs,
                 stats.true_peak_dbtp, stats.music ? ", with the score" : "");
   Say(line);
   return {};
 }
 
-Status SeriesBuild::WriteRender(StageContext& ctx, int n, const std::string& credits) {
+Status SeriesBuild::WriteRender(StageContext& ctx, int n, const std::string& credits, const std::string& lang) {
+  const bool dub = lang != settings_.lang;
   RW_ASSIGN(Timeline tl, LoadTimeline(root_, n));
   RW_ASSIGN(Bible bible, Load<Bible>(root_, kBibleFile));
   std::string title = Trim(settings_.title).empty() ? bible.title : Trim(settings_.title);
-  fs::path ass = root_ / Ep(n, EpisodeName(n) + "." + settings_.lang + ".ass");
+  fs::path ass = root_ / Ep(n, EpisodeName(n) + "." + lang + ".ass");
   Progress progress(EpisodeName(n) + " render", tl.frames);
   RenderOptions options;
   options.metadata = {{"title", title + " " + EpisodeName(n)},
                       {"comment", "Written with Reelwright. Authorship: " + credits},
                       {"authorship", credits}};
-  options.mix_wav = root_ / Ep(n, kMixFile);
+  options.mix_wav = root_ / Ep(n, dub ? LangDir(lang) + kMixFile : kMixFile);
   options.label = {settings_.aigc.label, settings_.aigc.position, settings_.aigc.seconds};
   // The implicit label (GB 45438-2025 Appendix E), as an mdta key "AIGC": a content id from what
   // the episode is made of, so the same episode keeps its id.
-  std::string content = Sha256Hex(builder_.HashOf(Ep(n, kTimelineFile)) + "|" + preset_.name + "|" + credits);
+  std::string content = Sha256Hex(builder_.HashOf(Ep(n, kTimelineFile)) + "|" + preset_.name + "|" + credits + (dub ? "|" + lang : ""));
   Json aigc = {{"AIGC", {{"Label", "1"}, {"ContentProducer", settings_.aigc.producer}, {"ProduceID", content.substr(0, 32)},
                          {"ReservedCode1", content.substr(32)}, {"ContentPropagator", settings_.aigc.producer},
                          {"PropagateID", content.substr(0, 32)}, {"ReservedCode2", ""}}}};
   options.metadata.push_back({"AIGC", aigc.dump()});
-  RW_ASSIGN(RenderStats stats, RenderEpisode(tl, root_ / EpisodeDir(n), ass, preset_, ctx.OutputPath(Ep(n, VideoName(n))), &progress, options));
+  RW_ASSIGN(RenderStats stats, RenderEpisode(tl, root_ / EpisodeDir(n), ass, preset_, ctx.OutputPath(Ep(n, VideoName(n, lang))), &progress, options));
   progress.Finish();
   char line[256];
   std::snprintf(line, sizeof line, "  %s render: %lld frames in %.1fs (%.1f fps), %.1f MB", EpisodeName(n).c_str(),
@@ -1054,7 +1411,7 @@ PanelSpec PanelFor(const Bible& bible, const Shot& shot, int width, int height, 
 }
 
 const std::vector<std::string>& StageKinds() {
-  static const std::vector<std::string> kKinds = {"bible", "arc", "beats", "script", "voice", "shots",
+  static const std::vector<std::string> kKinds = {"bible", "arc", "beats", "script", "translate", "voice", "shots",
                                                   "timeline", "subtitles", "score", "frames", "clips", "post", "render", "report"};
   return kKinds;
 }
@@ -1075,7 +1432,11 @@ Status CheckSeries(const fs::path& root) {
       if (bible) RW_TRY(CheckCues(script, *bible, (root / Ep(n, kScriptFile)).string()));
     }
     if (fs::exists(root / Ep(n, kShotsFile), ec)) RW_TRY(Load<Shots>(root, Ep(n, kShotsFile)));
+    for (const auto& lang : settings.languages)
+      if (fs::exists(root / LinesFile(n, lang), ec)) RW_TRY(Load<Translation>(root, LinesFile(n, lang)));
   }
+  for (const auto& lang : settings.languages)
+    if (fs::exists(root / GlossaryFile(lang), ec)) RW_TRY(Load<Glossary>(root, GlossaryFile(lang)));
   return {};
 }
 
@@ -1130,10 +1491,15 @@ Result<BuildSummary> RunPipeline(const fs::path& root, const BuildRequest& reque
       e.shots = static_cast<int>(tl->video.size());
       e.lines = static_cast<int>(tl->dialogue.size());
     }
-    std::string base = EpisodeName(n) + "." + settings.lang;
-    std::string video = preset.name == "master" ? base + ".mp4" : base + "." + preset.name + ".mp4";
-    for (const auto& f : {video, base + ".srt", base + ".ass", EpisodeName(n) + ".otio"})
-      if (fs::exists(root / Ep(n, f), ec)) e.files.push_back(Ep(n, f));
+    std::vector<std::string> langs = {settings.lang};
+    langs.insert(langs.end(), settings.languages.begin(), settings.languages.end());
+    for (const auto& lang : langs) {
+      std::string base = EpisodeName(n) + "." + lang;
+      std::string video = preset.name == "master" ? base + ".mp4" : base + "." + preset.name + ".mp4";
+      for (const auto& f : {video, base + ".srt", base + ".ass"})
+        if (fs::exists(root / Ep(n, f), ec)) e.files.push_back(Ep(n, f));
+    }
+    if (fs::exists(root / Ep(n, EpisodeName(n) + ".otio"), ec)) e.files.push_back(Ep(n, EpisodeName(n) + ".otio"));
     summary.episodes.push_back(e);
   }
   summary.calls = ledger->Totals(build_started);
@@ -1156,6 +1522,7 @@ std::pair<double, double> DefaultTokens(const std::string& kind) {
   if (kind == "bible") return {900, 1200};
   if (kind == "arc") return {1600, 2500};
   if (kind == "beats") return {2200, 1600};
+  if (kind == "translate") return {1500, 900};  // a batch of 20 lines with context
   return {2600, 2800};  // script
 }
 
@@ -1232,7 +1599,8 @@ Result<BuildSummary> BuildSeries(const fs::path& root, const BuildRequest& reque
   if (!request.options.dry_run && !request.options.force) {
     RW_ASSIGN(Settings settings, LoadSettings(root));
     const auto& pr = settings.providers;
-    bool paid = (settings.writer == "llm" && (pr.chat.price_input_per_mtok > 0 || pr.chat.price_output_per_mtok > 0)) ||
+    bool chats = settings.writer == "llm" || (!settings.languages.empty() && !pr.chat.base_url.empty());
+    bool paid = (chats && (pr.chat.price_input_per_mtok > 0 || pr.chat.price_output_per_mtok > 0)) ||
                 (!pr.images.kind.empty() && pr.images.price_per_image > 0) || (!pr.speech.kind.empty() && pr.speech.price_per_mchar > 0) ||
                 (!pr.video.kind.empty() && pr.video.price_per_clip > 0);
     if (paid || !request.approve.empty()) {

@@ -44,6 +44,17 @@ Status StageContext::Write(const std::string& rel, std::string_view bytes) {
   return WriteFileAtomic(OutputPath(rel), bytes);
 }
 
+Status StageContext::Keep(const std::string& rel) {
+  std::error_code ec;
+  if (!fs::exists(Abs(rel), ec)) return Failed("there is no file to keep here", Abs(rel).string());
+  if (!IsProtected(rel) && !builder_.ledger().GetArtifact(rel)) {
+    protected_.insert(rel);
+    found_sources_.push_back(rel);
+  }
+  if (std::find(outputs_.begin(), outputs_.end(), rel) == outputs_.end()) outputs_.push_back(rel);
+  return {};
+}
+
 Result<bool> StageContext::Restore(const std::string& item_key, const std::string& rel, bool counts) {
   auto hash = builder_.ledger().GetMemo(item_key);
   if (!hash || !builder_.store().Has(*hash)) return false;

@@ -80,6 +80,9 @@ class StageContext {
   std::filesystem::path OutputPath(const std::string& rel);
   bool IsProtected(const std::string& rel) const { return protected_.count(rel) > 0; }
   Status Write(const std::string& rel, std::string_view bytes);
+  // Records `rel`, a person's file that this run leaves as it is, as an output of the stage, so
+  // the stages after it read it and run again when it changes. Nothing is written.
+  Status Keep(const std::string& rel);
   // Per-item cache. Restore copies the result made for `item_key` before into OutputPath(rel)
   // and returns true; Remember stores what was just written to rel under `item_key`.
   // `counts` false: a by-product of an item (its lip-sync data), not an item of its own.

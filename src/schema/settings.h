@@ -6,6 +6,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "base/result.h"
 #include "schema/fields.h"
@@ -219,6 +220,13 @@ struct Settings {
   std::string idea;
   std::string genre = "revenge";
   std::string lang = "en";
+  // Delivery languages besides `lang` (en, zh): each gets translated lines (episodes/epNNN/lang/L/
+  // lines.yaml, through providers.chat or written by a person), a dub, subtitles and a render
+  // (ep001.L.mp4), on the picture and timing of `lang`.
+  std::vector<std::string> languages;
+  // What is translated for them: "lines" (the dialogue: subtitles and dub) or "script" (also the
+  // action and scene headings, as a reading copy: episodes/epNNN/lang/L/script.fountain).
+  std::string translate = "lines";
   int episodes = 3;
   int seed = 1;
   std::string preset = "master";  // the render preset a plain `build` uses
@@ -236,7 +244,7 @@ struct Settings {
 
   template <class V> void Fields(V& v) {
     v.Required("title", title); v.Required("idea", idea); v.Required("genre", genre); v.Required("lang", lang);
-    v.Required("episodes", episodes); v("seed", seed); v("preset", preset); v("writer", writer);
+    v("languages", languages); v("translate", translate); v.Required("episodes", episodes); v("seed", seed); v("preset", preset); v("writer", writer);
     v("paywall_episode", paywall_episode); v("budget", budget); v("format", format); v("rhythm", rhythm); v("music", music); v("aigc", aigc);
     v("subtitles", subtitles); v("providers", providers);
   }

@@ -11,6 +11,8 @@
 #include "schema/bible.h"
 #include "schema/settings.h"
 #include "schema/shots.h"
+#include "schema/translation.h"
+#include "schema/translation.h"
 #include "base/text.h"
 
 namespace rw {
@@ -20,6 +22,16 @@ Status Settings::Validate(const YamlDoc& doc) const {
     return BadInput(doc.At(doc.root["episodes"]), "episodes must be between 1 and 200, got " + std::to_string(episodes));
   if (lang != "en" && lang != "zh")
     return BadInput(doc.At(doc.root["lang"]), "lang must be 'en' or 'zh', got '" + lang + "'");
+  if (translate != "lines" && translate != "script")
+    return BadInput(doc.At(doc.root["translate"]), "translate must be 'lines' or 'script', got '" + translate + "'");
+  for (size_t i = 0; i < languages.size(); ++i) {
+    const std::string& l = languages[i];
+    auto node = doc.root["languages"][i];
+    if (l != "en" && l != "zh") return BadInput(doc.At(node), "languages: each must be 'en' or 'zh', got '" + l + "'");
+    if (l == lang) return BadInput(doc.At(node), "languages: '" + l + "' is the series language (lang); list only the other languages to deliver");
+    if (std::find(languages.begin(), languages.begin() + static_cast<long>(i), l) != languages.begin() + static_cast<long>(i))
+      return BadInput(doc.At(node), "languages: '" + l + "' is listed twice");
+  }
   if (format.width < 64 || format.height < 64 || format.width % 2 || format.height % 2)
     return BadInput(doc.At(doc.root["format"]), "format width and height must be even and at least 64");
   if (format.fps < 1 || format.fps > 120)
@@ -109,6 +121,18 @@ const Location* Bible::FindLocation(const std::string& id) const {
   for (const auto& l : locations)
     if (l.id == id) return &l;
   return nullptr;
+}
+
+Status Translation::Validate(const YamlDoc& doc) const {
+  std::set<std::string> ids;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    auto node = doc.root["lines"][i];
+    if (!ids.insert(lines[i].id).second)
+      return BadInput(doc.At(node["id"]), "lines[" + std::to_string(i) + "].id: '" + lines[i].id + "' is listed twice; keep one");
+    if (Trim(lines[i].text).empty())
+      return BadInput(doc.At(node), "lines[" + std::to_string(i) + "].text: empty; write the line's translation");
+  }
+  return {};
 }
 
 Status Arc::Validate(const YamlDoc& doc) const {
