@@ -23,6 +23,7 @@
 #include "post/fcpxml.h"
 #include "post/otio.h"
 #include "post/presets.h"
+#include "post/recording.h"
 #include "post/render.h"
 #include "post/subtitles.h"
 #include "post/timeline_builder.h"
@@ -192,6 +193,8 @@ class SeriesBuild {
   Status Mix(StageContext& ctx, const Timeline& tl, int n, const std::string& music_rel, const std::string& prefix);
 
   Status WriteVoice(StageContext& ctx, int n);
+  // A person's recording of line `line` (takes/L003.wav, .flac, .mp3, .m4a, .ogg or .opus), or empty.
+  fs::path TakeFor(int n, const std::string& line) const;
   Status WriteShots(StageContext& ctx, int n);
   Status WriteFrames(StageContext& ctx, int n);
   // The panel the painter makes for a shot: the bible's cast and set, the beat's emotion, the
@@ -469,6 +472,11 @@ Status SeriesBuild::Episode(int n, BuildSummary& summary) {
     voice.provider = "speech " + settings_.providers.speech.base_url + " " + settings_.providers.speech.model;
     voice.model_calls = DialogueLinesIn(n);  // at most: lines the cache has cost nothing
   }
+  // A person's recordings are sources: dropping one in, or replacing it, re-voices the episode.
+  std::error_code takes_ec;
+  for (const auto& entry : fs::directory_iterator(root_ / Ep(n, "takes"), takes_ec))
+    if (entry.is_regular_file()) voice.sources.push_back(Ep(n, "takes/" + entry.path().filename().string()));
+  std::sort(voice.sources.begin(), voice.sources.end());
   voice.run = [this, n](StageContext& ctx) { return WriteVoice(ctx, n); };
   RW_TRY(Stage(voice, summary));
   if (!Wanted("shots")) return {};
@@ -882,6 +890,7 @@ Status SeriesBuild::WriteVoice(StageContext& ctx, int n) {
   if (auto beats = Load<Beats>(root_, Ep(n, kBeatsFile)); beats.ok())
     for (const auto& b : beats->beats) emotion[b.id] = b.emotion;
   VoiceTrack track;
+  std::vector<std::pair<size_t, fs::path>> takes;  // lines a person recorded: index in track.lines, file
   int index = 0;
   for (const auto& u : units) {
     if (u.kind != ScriptUnit::Kind::kDialogue) continue;
@@ -891,6 +900,13 @@ Status SeriesBuild::WriteVoice(StageContext& ctx, int n) {
     std::string rel_wav = "voice/" + std::string(id) + ".wav";
     std::string rel = Ep(n, rel_wav);
     std::string visemes_rel = Ep(n, "voice/" + std::string(id) + ".visemes.json");
+    if (fs::path take = TakeFor(n, id); !take.empty()) {
+      // Voiced after the loop, at the rate the synthesized lines came at.
+      takes.push_back({track.lines.size(), take});
+      track.lines.push_back({id, c->id, u.text, rel_wav, 0, 0});
+      progress.Add();
+      continue;
+    }
     VoiceSpec spec = EmotionalVoice(c->voice, emotion.count(u.beat) ? emotion[u.beat] : Emotion{0, 0.5});
     std::string key = "voice/espeak/1:" + Sha256Hex(CanonicalJson(spec) + "\n" + u.text);
     if (speech_) {
@@ -943,7 +959,43 @@ Status SeriesBuild::WriteVoice(StageContext& ctx, int n) {
     progress.Add();
   }
   progress.Finish();
+  // A person's recordings: trimmed to the speech, so the line's timing and subtitle follow it.
+  if (takes.size() == track.lines.size()) track.sample_rate = 48000;
+  for (const auto& [i, take] : takes) {
+    VoiceLine& line = track.lines[i];
+    std::string rel = Ep(n, line.wav);
+    RW_ASSIGN(std::string bytes, ReadFile(take));
+    std::string key = "voice/take/1:" + Sha256Hex(bytes + "\n" + std::to_string(track.sample_rate));
+    RW_ASSIGN(bool restored, ctx.Restore(key, rel));
+    if (!restored) {
+      RW_ASSIGN(Recording recording, PrepareRecording(take, track.sample_rate));
+      RW_TRY(WriteWav(ctx.OutputPath(rel), recording.pcm));
+      RW_TRY(ctx.Remember(key, rel));
+      char note[160];
+      std::snprintf(note, sizeof note, "  %s %s: a person's recording, %.2f s of speech (%.2f s trimmed before, %.2f s after)",
+                    EpisodeName(n).c_str(), line.id.c_str(), recording.pcm.Seconds(), recording.trimmed_head_s,
+                    recording.trimmed_tail_s);
+      Say(note);
+    }
+    RW_ASSIGN(Pcm pcm, ReadWav(ctx.Abs(rel)));
+    line.samples = pcm.Frames();
+    line.duration_s = pcm.Seconds();
+    // The mouth follows the recording's loudness (it has no phonemes).
+    Json j = {{"line", line.id}, {"shapes", "Preston Blair: rest MBP FV WQ U O AI E L etc"}, {"source", "loudness of a recording"},
+              {"visemes", Json::array()}, {"phonemes", Json::array()}};
+    for (const auto& [t, v] : EnvelopeVisemes(pcm)) j["visemes"].push_back({{"t", std::round(t * 1000) / 1000}, {"viseme", v}});
+    RW_TRY(ctx.Write(Ep(n, "voice/" + line.id + ".visemes.json"), j.dump(1) + "\n"));
+  }
   return ctx.Write(Ep(n, kVoiceFile), ToYaml(track));
+}
+
+fs::path SeriesBuild::TakeFor(int n, const std::string& line) const {
+  for (const char* ext : {".wav", ".flac", ".mp3", ".m4a", ".ogg", ".opus"}) {
+    fs::path take = root_ / Ep(n, "takes/" + line + ext);
+    std::error_code ec;
+    if (fs::is_regular_file(take, ec)) return take;
+  }
+  return {};
 }
 
 Status SeriesBuild::WriteShots(StageContext& ctx, int n) {
