@@ -1,6 +1,7 @@
 // reelwright: the command. A thin shell over the app library: each subcommand parses its
 // options, calls one library function, and prints what happened. Exit codes: 0 done,
 // 1 failed, 2 bad usage or bad input.
+#include <signal.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -19,6 +20,7 @@
 #include "base/progress.h"
 #include "post/presets.h"
 #include "story/convert.h"
+#include "studio/server.h"
 
 namespace {
 
@@ -151,6 +153,30 @@ void PrintEval(const rw::SeriesReport& r) {
   }
   if (r.fixes.empty()) std::printf("  nothing: every dimension is at its best\n");
   std::printf("\nEach score's formula and reasons: reelwright eval --json, or report.html after a build.\n");
+}
+
+// Serves until Ctrl-C or SIGTERM; a build the studio started finishes first.
+int Serve(const std::string& folder, rw::studio::StudioOptions options) {
+  // Blocked here, before any thread starts, so every thread inherits the mask and sigwait alone
+  // receives them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  options.root = folder;
+  rw::studio::Studio studio(options);
+  if (auto s = studio.Start(); !s.ok()) return Fail(s.error());
+  std::printf("Studio for %s at %s\n", folder.c_str(), studio.Url().c_str());
+  if (rw::studio::IsLoopback(options.host))
+    std::printf("Scripts that change things send the header X-Reelwright-Token: %s\n", studio.token().c_str());
+  std::printf("Press Ctrl-C to stop.\n");
+  std::fflush(stdout);
+  int received = 0;
+  sigwait(&stop_signals, &received);
+  std::printf("Stopping the studio.\n");
+  studio.Stop();
+  return 0;
 }
 
 }  // namespace
@@ -346,6 +372,21 @@ int main(int argc, char** argv) {
   cmd_convert->add_option("input", convert_in, "A Fountain screenplay (.fountain), inside a series or not")->required();
   cmd_convert->add_option("output", convert_out, "The file to write: .fdx or .fountain")->required();
 
+  // serve
+  auto* cmd_serve = app.add_subcommand(
+      "serve", "Open the studio in a browser: episodes, bible, script editor, storyboard, player, plan and build, on this series");
+  std::string serve_dir;
+  rw::studio::StudioOptions serve_options;
+  cmd_serve->add_option("folder", serve_dir, "The series folder")->required();
+  cmd_serve->add_option("--host", serve_options.host,
+                        "Address to listen on; anything but loopback (127.0.0.1, localhost, ::1) needs the token")
+      ->capture_default_str();
+  cmd_serve->add_option("--port", serve_options.port, "Port to listen on (0: any free port)")->check(CLI::Range(0, 65535))
+      ->capture_default_str();
+  cmd_serve->add_option("--token", serve_options.token,
+                        "Secret that requests must carry (made up at random when not given); printed in the address when "
+                        "the host is not loopback");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -517,6 +558,7 @@ int main(int argc, char** argv) {
     std::printf("%s\n", rw::CreditLine(c).c_str());
     return 0;
   }
+  if (cmd_serve->parsed()) return Serve(serve_dir, serve_options);
   if (cmd_check->parsed()) {
     if (auto s = rw::CheckSeries(check_dir); !s.ok()) return Fail(s.error());
     std::printf("%s: every file reads cleanly.\n", check_dir.c_str());
