@@ -6,6 +6,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <set>
 #include <thread>
 
 #include "app/control.h"
@@ -290,24 +291,35 @@ struct Studio::Impl {
     SendJson(res, {{"saved", g.rel}, {"bytes", req.body.size()}});
   }
 
+  // What the series grid shows of an episode: length, shots and lines from its shot list.
+  json EpisodeCard(int n) {
+    std::string dir = EpisodeDir(n);
+    json ep{{"number", n}, {"name", EpisodeName(n)}, {"seconds", nullptr}, {"shots", 0}, {"lines", 0}};
+    auto shots = LoadYaml<Shots>(root / dir / "shots.yaml", dir + "/shots.yaml");
+    if (shots.ok()) {
+      double end = 0;
+      std::set<std::string> lines;
+      for (const auto& s : shots->shots) {
+        end = std::max(end, s.start_s + s.duration_s);
+        lines.insert(s.lines.begin(), s.lines.end());
+      }
+      ep["seconds"] = end;
+      ep["shots"] = shots->shots.size();
+      ep["lines"] = lines.size();
+    }
+    std::error_code ec;
+    if (!shots.ok() || shots->shots.empty()) return ep;
+    std::string poster = dir + "/frames/" + shots->shots.front().id + ".png";
+    if (fs::exists(root / poster, ec)) ep["poster"] = poster;
+    return ep;
+  }
+
   void Series(httplib::Response& res) {
     auto settings = LoadSettings(root);
     if (!settings.ok()) return SendError(res, settings.error());
     json out{{"settings", ToJson(*settings)}, {"root", root.filename().string()}};
-    auto dry = DryRun(root, {});
     json episodes = json::array();
-    if (dry.ok()) {
-      for (const auto& e : dry->episodes) {
-        std::string dir = EpisodeDir(e.number);
-        std::error_code ec;
-        json ep{{"number", e.number}, {"name", EpisodeName(e.number)}, {"seconds", e.seconds},
-                {"shots", e.shots},   {"lines", e.lines},              {"files", e.files}};
-        if (fs::exists(root / dir / "frames" / "S001.png", ec)) ep["poster"] = dir + "/frames/S001.png";
-        episodes.push_back(ep);
-      }
-    } else {
-      out["dry_run_error"] = dry.error().ToString();
-    }
+    for (int n = 1; n <= settings->episodes; ++n) episodes.push_back(EpisodeCard(n));
     out["episodes"] = episodes;
     auto status = SeriesStatus(root, {});
     json stages = json::array();
@@ -341,7 +353,10 @@ struct Studio::Impl {
       for (auto& s : list["shots"]) {
         std::string frame = dir + "/frames/" + s["id"].get<std::string>() + ".png";
         s["frame"] = frame;
-        s["variants"] = VariantsOf(root, frame);
+        json variants = json::array();
+        for (const auto& name : VariantsOf(root, frame))
+          if (!name.empty()) variants.push_back({{"name", name}, {"path", VariantPathFor(frame, name)}});
+        s["variants"] = variants;
       }
       out["shots"] = list;
     }
@@ -354,6 +369,18 @@ struct Studio::Impl {
       std::string video = base + (preset.empty() || preset == "master" ? "" : "." + preset) + ".mp4";
       if (!out.contains("video") && fs::exists(root / video, ec)) out["video"] = video;
     }
+    // Which of the episode's files are a person's, and which are locked (status's +edit, locked).
+    json persons = json::array(), locked = json::array();
+    if (auto status = SeriesStatus(root, {}); status.ok()) {
+      for (const auto& st : *status) {
+        for (const auto& p : st.persons)
+          if (p.rfind(dir + "/", 0) == 0) persons.push_back(p);
+        for (const auto& p : st.locked)
+          if (p.rfind(dir + "/", 0) == 0) locked.push_back(p);
+      }
+    }
+    out["persons"] = persons;
+    out["locked"] = locked;
     auto lines = EpisodeLines(root, n);
     if (lines.ok()) {
       json list = json::array();
