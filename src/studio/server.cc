@@ -28,6 +28,10 @@ namespace rw::studio {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
+namespace {
+constexpr size_t kThreads = 32;
+}  // namespace
+
 bool IsLoopback(const std::string& host) {
   return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
 }
@@ -539,6 +543,9 @@ Status Studio::Start() {
     else
       queue->Report("percent", json{{"label", e.text}, {"percent", e.percent}}.dump());
   });
+  // A thread per open connection: each page holds one for its event stream, and a <video>
+  // may hold more while it buffers, so the pool is wider than httplib's default of 8.
+  s.server.new_task_queue = [] { return new httplib::ThreadPool(kThreads); };
   s.server.set_payload_max_length(s.options.max_body);
   s.server.set_keep_alive_timeout(2);
   s.Routes();

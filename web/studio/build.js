@@ -1,7 +1,7 @@
 // Plan and build: what a build would do and cost, a button to run it, its progress live from
 // the server, and an error shown with the file and line it names.
 import {api, el, errorBox, seconds} from './api.js';
-import {onBuildEvent, progress, startBuild, state} from './events.js';
+import {buildLog, onBuildEvent, progress, startBuild, state} from './events.js';
 
 function planTable(plan) {
   if (!plan.stages.length) return el('p', {}, `Nothing to do: every stage is up to date (plan ${plan.id}).`);
@@ -61,13 +61,11 @@ export async function renderBuild(view) {
   preset.addEventListener('change', replan);
   const off = onBuildEvent((type, data) => {
     if (type === 'line') {
-      log.textContent += data.text + '\n';
-      const lines = log.textContent.split('\n');
-      if (lines.length > 400) log.textContent = lines.slice(-400).join('\n');
+      log.textContent = buildLog().join('\n');
       log.scrollTop = log.scrollHeight;
     }
     if (type === 'percent') drawBars();
-    if (type === 'start') { log.textContent = ''; go.disabled = true; }
+    if (type === 'start') { log.textContent = ''; go.disabled = true; drawBars(); }
     if (type === 'done') {
       result.replaceChildren(el('p', {class: 'ok'}, `Done: ${data.ran} stage${data.ran === 1 ? '' : 's'} ran in ${seconds(data.seconds)}.`));
       go.disabled = false;
@@ -87,5 +85,6 @@ export async function renderBuild(view) {
   replan();
   listJobs();
   drawBars();
+  log.textContent = buildLog().join('\n');
   return off;
 }

@@ -96,7 +96,8 @@ function linesPanel(ep) {
 // the words are not drawn twice) and its current cue is shown under the picture.
 function player(ep, bust, lang) {
   if (!ep.video) return el('p', {class: 'muted'}, 'Not rendered yet: build the episode.');
-  const video = el('video', {controls: true, preload: 'metadata', class: 'player', src: fileUrl(ep.video, bust)});
+  const poster = ep.shots && ep.shots.shots.length ? fileUrl(ep.shots.shots[0].frame, bust) : undefined;
+  const video = el('video', {controls: true, preload: 'metadata', class: 'player', src: fileUrl(ep.video, bust), poster});
   const cue = el('div', {class: 'cue', 'aria-live': 'polite'}, '\u00a0');
   if (ep.vtt) {
     const track = el('track', {kind: 'subtitles', srclang: lang, label: `${lang} (${ep.vtt.split('/').pop()})`, src: fileUrl(ep.vtt, bust)});
@@ -130,8 +131,8 @@ function frameCard(shot, ep, bust, refresh) {
          `pick ${v.name}`))));
   return el('div', {class: 'card frame' + (mine ? ' mine' : ''), 'data-frame': shot.frame},
       el('img', {src: fileUrl(shot.frame, bust), alt: `${shot.id} frame`, loading: 'lazy'}),
-      el('div', {class: 'card-row'}, el('b', {}, shot.id),
-         el('span', {}, `${shot.type} · ${shot.move} · ${seconds(shot.duration_s)}`)),
+      el('div', {class: 'card-row'}, el('b', {}, shot.id), el('span', {class: 'small'}, seconds(shot.duration_s))),
+      el('div', {class: 'shot-data'}, `${shot.type} · ${shot.move}`),
       el('div', {class: 'small caption'}, shot.caption),
       el('div', {class: 'small muted'}, `beat ${shot.beat}${shot.speaker ? ' · ' + shot.speaker + ' speaks' : ''}`),
       mine ? el('div', {class: 'tag mine-tag'}, 'yours: builds keep it') : null,
@@ -163,6 +164,14 @@ function evaluation(report) {
       el('ol', {class: 'small fixes'}, ...report.fixes.slice(0, 6).map((f) => el('li', {}, `${f.dimension}: ${f.message}`))));
 }
 
+// The shown episode page's teardown: a re-render (after a save, an upload or a build)
+// replaces the page, so it must drop the listener of the page it replaces.
+let teardown = null;
+
+function stopVideos(view) {
+  for (const v of view.querySelectorAll('video')) { v.removeAttribute('src'); v.load(); }
+}
+
 export async function renderEpisode(view, n, errorLine = 0) {
   const [ep, series] = await Promise.all([api(`/api/episode/${n}`), api('/api/series')]);
   const report = series.report && series.report.episodes ? series.report.episodes.find((e) => e.number === n) : null;
@@ -181,7 +190,10 @@ export async function renderEpisode(view, n, errorLine = 0) {
   const off = onBuildEvent((type, data) => {
     if (type === 'percent') buildMsg.textContent = `${data.label} ${data.percent}%`;
     if (type === 'line' && /^\s*(ran|run)\s/.test(data.text)) buildMsg.textContent = data.text.trim();
-    if (type === 'done') { buildMsg.textContent = 'done'; off(); refresh(); }
+    if (type === 'done') {
+      buildMsg.textContent = 'done';
+      if (view.contains(buildBtn)) refresh();
+    }
     if (type === 'failed') {
       off();
       buildBtn.disabled = false;
@@ -191,7 +203,7 @@ export async function renderEpisode(view, n, errorLine = 0) {
   const editor = ep.script
     ? await fountainEditor(ep.script, {marks: personMarks(ep.lines, scriptText), errorLine, onSaved: refresh})
     : el('p', {class: 'muted'}, 'No script yet: build the episode.');
-  view.replaceChildren(
+  const page = [
       el('section', {class: 'panel'},
           el('h2', {}, `${ep.name}${report && report.title ? ' · ' + report.title : ''} `, buildBtn, ' ', buildMsg),
           timeline(ep, report)),
@@ -202,6 +214,17 @@ export async function renderEpisode(view, n, errorLine = 0) {
           el('section', {class: 'panel eval-panel'}, el('h2', {}, 'Evaluation'), evaluation(report))),
       el('section', {class: 'panel'}, el('h2', {}, 'Storyboard'),
           ep.shots ? el('div', {class: 'frame-grid'}, ...ep.shots.shots.map((s) => frameCard(s, ep, bust, refresh)))
-                   : el('p', {class: 'muted'}, 'No shots yet: build the episode.')));
-  return off;
+                   : el('p', {class: 'muted'}, 'No shots yet: build the episode.'))];
+  if (!(location.hash || '').startsWith(`#/episode/${n}`)) {  // the person went elsewhere meanwhile
+    off();
+    return () => {};
+  }
+  if (teardown) teardown();
+  // Leaving the page: stop the player's download too, so it holds no connection open.
+  teardown = () => { off(); stopVideos(view); };
+  view.replaceChildren(...page);
+  return () => {
+    if (teardown) teardown();
+    teardown = null;
+  };
 }

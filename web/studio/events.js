@@ -4,6 +4,7 @@ import {api, withToken} from './api.js';
 
 const listeners = new Set();
 const labels = new Map();  // progress bar label → percent, for the running build
+const logLines = [];       // the last build's lines, newest last
 let source = null;
 export const state = {job: 0, running: false, lastError: null};
 
@@ -13,6 +14,7 @@ export function onBuildEvent(fn) {
 }
 
 export function progress() { return labels; }
+export function buildLog() { return logLines; }
 
 export async function connect() {
   if (source) return;
@@ -27,6 +29,11 @@ export async function connect() {
       if (type === 'done' || type === 'failed') state.running = false;
       if (type === 'failed') state.lastError = data;
       if (type === 'percent') labels.set(data.label, data.percent);
+      if (type === 'start') logLines.length = 0;
+      if (type === 'line') {
+        logLines.push(data.text);
+        if (logLines.length > 400) logLines.splice(0, logLines.length - 400);
+      }
       for (const fn of listeners) fn(type, data);
     });
   }
