@@ -13,6 +13,7 @@
 
 #include "app/series.h"
 #include "base/file.h"
+#include "build/series_lock.h"
 
 namespace rw::studio {
 namespace {
@@ -301,6 +302,26 @@ TEST_F(StudioTest, BuildsQueueOneAtATimeAndHealthAnswersDuringABuild) {
   });
   EXPECT_EQ(done, 2) << stream;
   EXPECT_LT(stream.find("event: start"), stream.find("event: done"));
+}
+
+TEST_F(StudioTest, ASaveDuringABuildIsRefusedNotInterleaved) {
+  // The runner holds the series lock as BuildSeries does (and as a `reelwright build` in another
+  // process would): the studio's writes wait their turn instead of landing mid-build.
+  StudioOptions options;
+  options.runner = [this](const BuildRequest&) -> Result<BuildSummary> {
+    RW_ASSIGN(auto lock, SeriesLock::Acquire(root_ / kStateDir));
+    return gate_.Run();
+  };
+  Start(options);
+  httplib::Headers own = {{"Origin", Origin()}};
+  ASSERT_EQ(client_->Post("/api/build", own, "{}", "application/json")->status, 202);
+  gate_.WaitStarted();
+  auto r = client_->Put("/api/file?path=episodes/ep001/script.fountain", own, "INT. ROOM - DAY\n", "text/plain");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 409) << r->body;
+  EXPECT_NE(r->body.find("is working on this series"), std::string::npos) << r->body;
+  EXPECT_EQ(*ReadFile(root_ / "episodes/ep001/script.fountain"), "INT. ROOM - NIGHT\n\nShe waits.\n");
+  gate_.Open();
 }
 
 }  // namespace

@@ -35,7 +35,7 @@ function finish(code) {
 }
 
 // The whole test stops by itself.
-const watchdog = setTimeout(() => { check(false, 'finished within 280 s'); cleanup(); finish(1); }, 280_000);
+const watchdog = setTimeout(() => { check(false, 'finished within 420 s'); cleanup(); finish(1); }, 420_000);
 
 if (!fs.existsSync(chromiumPath)) {
   check(false, `${chromiumPath} exists`, 'install Debian\'s chromium: bash scripts/install-deps.sh');
@@ -179,7 +179,7 @@ try {
   await page.waitForSelector('[data-action="build-episode"]:not([disabled])');
   t0 = Date.now();
   await page.click('[data-action="build-episode"]');
-  await page.waitForSelector('#build-state.done', {timeout: 150_000});
+  await page.waitForSelector('#build-state.done', {timeout: 200_000});
   console.log(`rebuild from the page: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   check(true, 'a build started from the page ends with the SSE "done"');
 
@@ -209,7 +209,7 @@ try {
   check(Buffer.from(served).equals(png), 'the uploaded frame is served back');
   check(fs.readFileSync(path.join(series, frame)).equals(png), 'the uploaded frame replaced the file');
   check(await page.locator(`.frame[data-frame="${frame}"] .mine-tag`).count() === 1, 'the frame is marked as the person\'s');
-  await page.evaluate(() => document.querySelector('.frame-grid').scrollIntoView());
+  await page.evaluate(() => document.querySelector('.frame-grid').closest('.panel').scrollIntoView());
   await page.waitForFunction(() => [...document.querySelectorAll('.frame img')].slice(0, 10).every((i) => i.complete));
   await page.screenshot({path: path.join(artifacts, 'storyboard.png')});
 
@@ -220,10 +220,11 @@ try {
   await page.screenshot({path: path.join(artifacts, 'plan.png')});
   // Run it from this page: live progress, then done; the person's frame survives the build.
   await page.click('[data-action="build"]');
-  await page.waitForSelector('.bar-row', {timeout: 30_000});
-  await page.waitForFunction(() => document.querySelector('pre.log').textContent.includes('ep001'), null, {timeout: 30_000});
+  await page.waitForSelector('#build-state.start', {timeout: 30_000});  // this build's "start": the old log is gone
+  await page.waitForSelector('.bar-row .bar-label:text("ep001 render")', {timeout: 60_000});
+  check(/S001\.png/.test(await page.locator('pre.log').textContent()), 'the build\'s log streams into the page');
   await page.screenshot({path: path.join(artifacts, 'build-running.png')});
-  await page.waitForSelector('.result .ok', {timeout: 120_000});
+  await page.waitForSelector('.result .ok', {timeout: 200_000});
   check(true, 'a build from the plan page streams progress and ends done');
   check(fs.readFileSync(path.join(series, frame)).equals(png), 'the build keeps the person\'s frame');
   await page.screenshot({path: path.join(artifacts, 'build-done.png')});
