@@ -171,7 +171,7 @@ try {
   for (let i = firstAt + 1; i < lines.length; i++) edited[i] = lines[i];  // only the first of equal lines
   await area.fill(edited.join('\n'));
   await page.click('[data-action="save-script"]');
-  await page.waitForSelector('.save-status:text("saved")', {timeout: 15_000});
+  await page.waitForSelector('.save-status:text-is("saved")', {timeout: 15_000});  // not "unsaved changes"
   check(fs.readFileSync(path.join(series, 'episodes/ep001/script.fountain'), 'utf8').includes(NEW_LINE),
       'saving writes script.fountain with the new line');
 
