@@ -1,12 +1,16 @@
 // reelwright: the command. A thin shell over the app library: each subcommand parses its
 // options, calls one library function, and prints what happened. Exit codes: 0 done,
 // 1 failed, 2 bad usage or bad input.
+#include <poll.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <atomic>
+#include <cerrno>
 #include <cstdio>
+#include <thread>
 #include <ctime>
 #include <map>
 #include <iostream>
@@ -155,15 +159,38 @@ void PrintEval(const rw::SeriesReport& r) {
   std::printf("\nEach score's formula and reasons: reelwright eval --json, or report.html after a build.\n");
 }
 
-// Serves until Ctrl-C or SIGTERM; a build the studio started finishes first.
+// Ctrl-C and SIGTERM become a byte on this pipe: a handler may run on any thread (a library's
+// too), and writing a byte is all it may safely do.
+int g_stop_pipe[2] = {-1, -1};
+extern "C" void OnStopSignal(int) {
+  char c = 1;
+  ssize_t ignored = ::write(g_stop_pipe[1], &c, 1);
+  (void)ignored;
+}
+
+// Waits for a stop signal; false when `timeout_ms` (-1: none) passes first.
+bool WaitStopSignal(int timeout_ms) {
+  pollfd p{g_stop_pipe[0], POLLIN, 0};
+  int n;
+  while ((n = ::poll(&p, 1, timeout_ms)) < 0 && errno == EINTR) {
+  }
+  if (n <= 0) return false;
+  char c;
+  ssize_t ignored = ::read(g_stop_pipe[0], &c, 1);
+  (void)ignored;
+  return true;
+}
+
+// Serves until Ctrl-C or SIGTERM; a build the studio started finishes first, unless a second
+// signal comes (a build stopped midway leaves nothing half-written).
 int Serve(const std::string& folder, rw::studio::StudioOptions options) {
-  // Blocked here, before any thread starts, so every thread inherits the mask and sigwait alone
-  // receives them.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  if (::pipe(g_stop_pipe) != 0) return Fail(rw::Failed("cannot make a pipe for signals"));
+  struct sigaction action {};
+  action.sa_handler = OnStopSignal;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESTART;
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
   options.root = folder;
   rw::studio::Studio studio(options);
   if (auto s = studio.Start(); !s.ok()) return Fail(s.error());
@@ -172,10 +199,22 @@ int Serve(const std::string& folder, rw::studio::StudioOptions options) {
     std::printf("Scripts that change things send the header X-Reelwright-Token: %s\n", studio.token().c_str());
   std::printf("Press Ctrl-C to stop.\n");
   std::fflush(stdout);
-  int received = 0;
-  sigwait(&stop_signals, &received);
-  std::printf("Stopping the studio.\n");
-  studio.Stop();
+  WaitStopSignal(-1);
+  if (studio.Busy())
+    std::printf("Stopping the studio once the running build ends (Ctrl-C again stops now; a build stopped "
+                "midway leaves nothing half-written).\n");
+  else
+    std::printf("Stopping the studio.\n");
+  std::fflush(stdout);
+  std::atomic<bool> stopped{false};
+  std::thread stopper([&] {
+    studio.Stop();
+    stopped = true;
+  });
+  while (!stopped) {
+    if (WaitStopSignal(200)) std::_Exit(128 + SIGINT);
+  }
+  stopper.join();
   return 0;
 }
 

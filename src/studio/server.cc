@@ -572,6 +572,8 @@ std::string Studio::Url() const {
   return url;
 }
 
+bool Studio::Busy() const { return impl_->queue && impl_->queue->Busy(); }
+
 void Studio::Stop() {
   Impl& s = *impl_;
   if (s.stopping.exchange(true)) return;

@@ -44,6 +44,8 @@ class Studio {
   const std::string& token() const;
   // The address to open; it carries the token when the bind address is not loopback.
   std::string Url() const;
+  // A build is running or queued.
+  bool Busy() const;
   // Stops serving (the running build finishes first); safe to call twice.
   void Stop();
 
