@@ -1,11 +1,16 @@
 // reelwright: the command. A thin shell over the app library: each subcommand parses its
 // options, calls one library function, and prints what happened. Exit codes: 0 done,
 // 1 failed, 2 bad usage or bad input.
+#include <poll.h>
+#include <signal.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <atomic>
+#include <cerrno>
 #include <cstdio>
+#include <thread>
 #include <ctime>
 #include <map>
 #include <iostream>
@@ -20,6 +25,7 @@
 #include "base/progress.h"
 #include "post/presets.h"
 #include "story/convert.h"
+#include "studio/server.h"
 
 namespace {
 
@@ -152,6 +158,65 @@ void PrintEval(const rw::SeriesReport& r) {
   }
   if (r.fixes.empty()) std::printf("  nothing: every dimension is at its best\n");
   std::printf("\nEach score's formula and reasons: reelwright eval --json, or report.html after a build.\n");
+}
+
+// Ctrl-C and SIGTERM become a byte on this pipe: a handler may run on any thread (a library's
+// too), and writing a byte is all it may safely do.
+int g_stop_pipe[2] = {-1, -1};
+extern "C" void OnStopSignal(int) {
+  char c = 1;
+  ssize_t ignored = ::write(g_stop_pipe[1], &c, 1);
+  (void)ignored;
+}
+
+// Waits for a stop signal; false when `timeout_ms` (-1: none) passes first.
+bool WaitStopSignal(int timeout_ms) {
+  pollfd p{g_stop_pipe[0], POLLIN, 0};
+  int n;
+  while ((n = ::poll(&p, 1, timeout_ms)) < 0 && errno == EINTR) {
+  }
+  if (n <= 0) return false;
+  char c;
+  ssize_t ignored = ::read(g_stop_pipe[0], &c, 1);
+  (void)ignored;
+  return true;
+}
+
+// Serves until Ctrl-C or SIGTERM; a build the studio started finishes first, unless a second
+// signal comes (a build stopped midway leaves nothing half-written).
+int Serve(const std::string& folder, rw::studio::StudioOptions options) {
+  if (::pipe(g_stop_pipe) != 0) return Fail(rw::Failed("cannot make a pipe for signals"));
+  struct sigaction action {};
+  action.sa_handler = OnStopSignal;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESTART;
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+  options.root = folder;
+  rw::studio::Studio studio(options);
+  if (auto s = studio.Start(); !s.ok()) return Fail(s.error());
+  std::printf("Studio for %s at %s\n", folder.c_str(), studio.Url().c_str());
+  if (rw::studio::IsLoopback(options.host))
+    std::printf("Scripts that change things send the header X-Reelwright-Token: %s\n", studio.token().c_str());
+  std::printf("Press Ctrl-C to stop.\n");
+  std::fflush(stdout);
+  WaitStopSignal(-1);
+  if (studio.Busy())
+    std::printf("Stopping the studio once the running build ends (Ctrl-C again stops now; a build stopped "
+                "midway leaves nothing half-written).\n");
+  else
+    std::printf("Stopping the studio.\n");
+  std::fflush(stdout);
+  std::atomic<bool> stopped{false};
+  std::thread stopper([&] {
+    studio.Stop();
+    stopped = true;
+  });
+  while (!stopped) {
+    if (WaitStopSignal(200)) std::_Exit(128 + SIGINT);
+  }
+  stopper.join();
+  return 0;
 }
 
 }  // namespace
@@ -358,6 +423,21 @@ int main(int argc, char** argv) {
   cmd_convert->add_option("input", convert_in, "A Fountain screenplay (.fountain), inside a series or not")->required();
   cmd_convert->add_option("output", convert_out, "The file to write: .fdx or .fountain")->required();
 
+  // serve
+  auto* cmd_serve = app.add_subcommand(
+      "serve", "Open the studio in a browser: episodes, bible, script editor, storyboard, player, plan and build, on this series");
+  std::string serve_dir;
+  rw::studio::StudioOptions serve_options;
+  cmd_serve->add_option("folder", serve_dir, "The series folder")->required();
+  cmd_serve->add_option("--host", serve_options.host,
+                        "Address to listen on; anything but loopback (127.0.0.1, localhost, ::1) needs the token")
+      ->capture_default_str();
+  cmd_serve->add_option("--port", serve_options.port, "Port to listen on (0: any free port)")->check(CLI::Range(0, 65535))
+      ->capture_default_str();
+  cmd_serve->add_option("--token", serve_options.token,
+                        "Secret that requests must carry (made up at random when not given); printed in the address when "
+                        "the host is not loopback");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -544,6 +624,7 @@ int main(int argc, char** argv) {
     }
     return m->labelled ? 0 : 1;
   }
+  if (cmd_serve->parsed()) return Serve(serve_dir, serve_options);
   if (cmd_check->parsed()) {
     if (auto s = rw::CheckSeries(check_dir); !s.ok()) return Fail(s.error());
     std::printf("%s: every file reads cleanly.\n", check_dir.c_str());

@@ -532,4 +532,23 @@ Result<Credits> EpisodeCredits(const fs::path& root, int episode) {
   return Summarize(lines);
 }
 
+Result<std::vector<AuthoredLine>> EpisodeLines(const fs::path& root, int episode) {
+  RW_ASSIGN(Settings settings, LoadSettings(root));
+  if (episode < 1 || episode > settings.episodes)
+    return BadInput(std::to_string(episode), "no such episode; the series has episodes 1 to " + std::to_string(settings.episodes));
+  RW_ASSIGN(State state, OpenState(root));
+  std::string rel = EpisodeDir(episode) + "/script.fountain";
+  RW_ASSIGN(std::string text, ReadFile(root / rel));
+  RW_ASSIGN(Screenplay script, ParseFountain(text, rel));
+  RW_ASSIGN(auto authors, RecordAuthorship(root, *state.ledger, *state.store, episode));
+  std::vector<ScriptUnit> units = ScriptUnits(script);
+  std::vector<AuthoredLine> out;
+  // Authors are numbered in ScriptUnits order (AttributeLines), so they pair up one to one.
+  for (size_t i = 0; i < units.size() && i < authors.size(); ++i) {
+    bool dialogue = units[i].kind == ScriptUnit::Kind::kDialogue;
+    out.push_back({authors[i], dialogue ? units[i].character : "", units[i].text, units[i].line});
+  }
+  return out;
+}
+
 }  // namespace rw

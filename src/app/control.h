@@ -83,5 +83,14 @@ Result<std::string> MakeReference(const std::filesystem::path& root, const std::
 Result<std::vector<LineAuthor>> RecordAuthorship(const std::filesystem::path& root, Ledger& ledger, ContentStore& store,
                                                  int episode);
 Result<Credits> EpisodeCredits(const std::filesystem::path& root, int episode);
+// Every line of an episode's script with its author, as EpisodeCredits counts them: what the
+// studio marks beside the script.
+struct AuthoredLine {
+  LineAuthor author;
+  std::string character;  // dialogue: the cue as written; empty for action
+  std::string text;
+  int file_line = 0;  // line in script.fountain where it starts
+};
+Result<std::vector<AuthoredLine>> EpisodeLines(const std::filesystem::path& root, int episode);
 
 }  // namespace rw

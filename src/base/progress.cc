@@ -12,7 +12,20 @@ namespace rw {
 namespace {
 bool g_terminal = ::isatty(STDERR_FILENO) != 0;
 bool g_quiet = false;
+
+std::mutex g_sink_mu;
+std::function<void(const ProgressEvent&)> g_sink;  // guarded by g_sink_mu
+
+void Notify(const ProgressEvent& event) {
+  std::lock_guard<std::mutex> lock(g_sink_mu);
+  if (g_sink) g_sink(event);
+}
 }  // namespace
+
+void SetProgressSink(std::function<void(const ProgressEvent&)> sink) {
+  std::lock_guard<std::mutex> lock(g_sink_mu);
+  g_sink = std::move(sink);
+}
 
 void Progress::SetMode(bool terminal, bool quiet) {
   g_terminal = terminal;
@@ -37,8 +50,12 @@ void Progress::Finish() {
 }
 
 void Progress::Draw(bool final) {
-  if (g_quiet) return;
   int percent = static_cast<int>(done_ * 100 / total_);
+  if (percent != sink_percent_) {  // the sink hears each percent once, whatever the terminal does
+    sink_percent_ = percent;
+    Notify({ProgressEvent::Kind::kPercent, label_, percent, done_, total_});
+  }
+  if (g_quiet) return;
   auto now = std::chrono::steady_clock::now();
   double elapsed = std::chrono::duration<double>(now - start_).count();
   if (g_terminal) {
@@ -101,6 +118,7 @@ Ticker::~Ticker() {
 }
 
 void Say(const std::string& line) {
+  Notify({ProgressEvent::Kind::kLine, line});
   if (g_quiet) return;
   std::fprintf(stderr, "%s\n", line.c_str());
   std::fflush(stderr);

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -32,6 +33,7 @@ class Progress {
   int64_t total_;
   int64_t done_ = 0;
   int last_percent_ = -1;
+  int sink_percent_ = -1;
   bool finished_ = false;
   std::chrono::steady_clock::time_point start_, last_draw_;
 };
@@ -54,5 +56,19 @@ class Ticker {
 
 // One line of status on stderr ("  run   ep001 voice (script changed)").
 void Say(const std::string& line);
+
+// What a progress sink hears: every Say line, and a Progress bar's percent each time it moves.
+// The studio streams these to the browser; the terminal output stays as it is (even --quiet
+// does not silence a sink).
+struct ProgressEvent {
+  enum class Kind { kLine, kPercent };
+  Kind kind = Kind::kLine;
+  std::string text;  // kLine: the line; kPercent: the bar's label ("ep001 render")
+  int percent = 0;   // kPercent: 0-100
+  int64_t done = 0, total = 0;
+};
+// Installs the observer (an empty function removes it). Thread-safe; the sink is called on the
+// thread that reports, under a lock, so it must be quick and must not report progress itself.
+void SetProgressSink(std::function<void(const ProgressEvent&)> sink);
 
 }  // namespace rw
