@@ -22,6 +22,12 @@ class ClipReader {
   // valid until the next call. An error if the clip has no frame at all.
   Result<const AVFrame*> FrameAt(double seconds);
 
+  // Jumps to the keyframe at or before `seconds` (from the first frame), so that FrameAt(t) for
+  // t >= seconds decodes only from there; a renderer starting mid-clip (the tail of a shot under
+  // a cross-fade) skips the frames before. Call before FrameAt, or with seconds past the
+  // last FrameAt.
+  Status SeekTo(double seconds);
+
  private:
   ClipReader() = default;
   // Decodes the next frame into next_; false when the stream is exhausted.
@@ -36,7 +42,7 @@ class ClipReader {
   double frame_seconds_ = 1.0 / 30;  // for frames without timestamps
   PacketPtr packet_;
   FramePtr current_, next_;
-  bool have_current_ = false, have_next_ = false, flushing_ = false, exhausted_ = false;
+  bool have_current_ = false, have_next_ = false, flushing_ = false, exhausted_ = false, seeked_ = false;
   int64_t origin_ = AV_NOPTS_VALUE;  // timestamp of the first frame
   int64_t decoded_ = 0;
 };
