@@ -2,7 +2,8 @@
 
 namespace rw::ff {
 
-Result<std::unique_ptr<ClipReader>> ClipReader::Open(const std::filesystem::path& file, const std::string& where) {
+Result<std::unique_ptr<ClipReader>> ClipReader::Open(const std::filesystem::path& file, const std::string& where,
+                                                     int threads) {
   QuietLogs();
   std::unique_ptr<ClipReader> r(new ClipReader());
   r->where_ = where;
@@ -29,7 +30,7 @@ Result<std::unique_ptr<ClipReader>> ClipReader::Open(const std::filesystem::path
   if (!r->decoder_) return Failed("out of memory creating a decoder", where);
   rc = avcodec_parameters_to_context(r->decoder_.get(), stream->codecpar);
   if (rc < 0) return AvError(rc, "cannot configure the clip's decoder", where);
-  r->decoder_->thread_count = 0;  // auto
+  r->decoder_->thread_count = threads;
   rc = avcodec_open2(r->decoder_.get(), codec, nullptr);
   if (rc < 0) return AvError(rc, std::string("cannot open the ") + codec->name + " decoder", where);
   r->packet_ = MakePacket();

@@ -13,8 +13,10 @@ namespace rw::ff {
 
 class ClipReader {
  public:
-  // Opens `file` and its first video stream's decoder. `where` names the clip in errors.
-  static Result<std::unique_ptr<ClipReader>> Open(const std::filesystem::path& file, const std::string& where);
+  // Opens `file` and its first video stream's decoder (`threads` decoding threads; 0: auto).
+  // `where` names the clip in errors.
+  static Result<std::unique_ptr<ClipReader>> Open(const std::filesystem::path& file, const std::string& where,
+                                                  int threads = 0);
 
   // The frame to show `seconds` after the clip's first frame: the latest decoded frame whose
   // time is at or before `seconds` (+1 ms), never going back. Past the end, the last frame (a
