@@ -145,7 +145,13 @@ class StoreSegmentCache : public SegmentCache {
     RW_TRY(builder_.ledger().PutMemo(kPrefix + key, hash));
     return builder_.store().PathOf(hash);
   }
-  std::string HashOf(const fs::path& file) override { return builder_.HashOf(file.string()); }
+  // Through the builder's stat cache, under the name the clips stage recorded the clip by.
+  std::string HashOf(const fs::path& file) override {
+    const fs::path abs = fs::absolute(file).lexically_normal();
+    const fs::path rel = abs.lexically_relative(fs::absolute(builder_.root()).lexically_normal());
+    if (rel.empty() || *rel.begin() == "..") return builder_.HashOf(abs.string());
+    return builder_.HashOf(rel.string());
+  }
 
  private:
   static constexpr char kPrefix[] = "render/segment:";
