@@ -3,14 +3,19 @@
 //   rw_render_bench make DIR     paints 12 stills (1242x2208), makes their push-in clips the way
 //                                the clips stage does (visual/motion, 159 frames each: 5 s and
 //                                the 0.3 s under the next shot's cross-fade), 20 voice lines and
-//                                a music bed (48 kHz WAV), the episode's ASS (20 cues, half
-//                                Chinese) and DIR/melt.mlt, the same episode for MLT's melt.
+//                                a music bed (48 kHz WAV), their mix with the music ducked under
+//                                the voices (DIR/mix.wav, as the score stage makes it), the
+//                                episode's ASS (20 cues, half Chinese) and DIR/melt.mlt, the same
+//                                episode for MLT's melt.
 //   rw_render_bench render DIR [--edit] [--out F] [--jobs N] [--x264-threads N] [--no-cache]
+//                              [--mix-here]
 //                                renders the episode (60 s, 1080x1920, 30 fps: 12 shots of 5 s
 //                                with 9-frame cross-fades, subtitles, the AIGC label for 2 s,
 //                                voice and music mixed with ducking) with libx264 veryfast
 //                                CRF 23 + AAC 128k, segments cached in DIR/cache. --edit changes
 //                                the text of one cue (cue 8, on screen in the fifth shot only).
+//                                The audio is DIR/mix.wav, as in the render stage; --mix-here
+//                                mixes the voices and music inside the render instead.
 //
 // Prints one line of key=value pairs per command, for the script to read.
 #include <chrono>
@@ -24,6 +29,7 @@
 #include "base/file.h"
 #include "base/progress.h"
 #include "base/wav.h"
+#include "post/mix.h"
 #include "post/presets.h"
 #include "post/render.h"
 #include "post/subtitles.h"
@@ -271,20 +277,31 @@ int Make(const fs::path& dir) {
     if (!WriteWav(dir / t.dialogue[static_cast<size_t>(i)].wav, Voice(i)).ok()) return 1;
   }
   if (!WriteWav(dir / "music.wav", Music()).ok()) return 1;
+  auto t0 = std::chrono::steady_clock::now();
+  MixStats mix_stats;
+  Result<std::vector<float>> mix = MixEpisode(t, dir, dir / "music.wav", MixSettings{}, int64_t{kRate} * t.frames / kFps, &mix_stats);
+  if (!mix.ok()) return std::fprintf(stderr, "%s\n", mix.error().ToString().c_str()), 1;
+  if (!WriteWav(dir / "mix.wav", ToPcm(*mix, 2, kRate)).ok()) return 1;
+  const double mix_s = Since(t0);
   if (!WriteFileAtomic(dir / "episode.ass", WriteAss(Cues(false), SubtitleStyle{}, "bench")).ok()) return 1;
   if (!WriteFileAtomic(dir / "melt.mlt", MeltXml(dir, t)).ok()) return 1;
-  std::printf("made=1 paint_s=%.2f clips_s=%.2f total_s=%.2f\n", paint_s, clips_s, Since(started));
+  std::printf("made=1 paint_s=%.2f clips_s=%.2f mix_s=%.2f mix_lufs=%.1f total_s=%.2f\n", paint_s, clips_s, mix_s,
+              mix_stats.integrated_lufs, Since(started));
   return 0;
 }
 
-int Render(const fs::path& dir, bool edit, const fs::path& out, int jobs, int x264_threads, bool cache) {
+int Render(const fs::path& dir, bool edit, const fs::path& out, int jobs, int x264_threads, bool cache, bool mix_here) {
   Timeline t = Workload();
   const fs::path ass = dir / (edit ? "edited.ass" : "episode.ass");
   if (edit && !WriteFileAtomic(ass, WriteAss(Cues(true), SubtitleStyle{}, "bench")).ok()) return 1;
   FolderSegmentCache segments(dir / "cache");
   RenderOptions options;
   options.segments = cache ? &segments : nullptr;
-  options.music_wav = dir / "music.wav";
+  if (mix_here) {
+    options.music_wav = dir / "music.wav";
+  } else {
+    options.mix_wav = dir / "mix.wav";
+  }
   options.label = {"AI生成 / AI-generated", "top-left", 2};
   options.metadata = {{"title", "bench"}, {"AIGC", "{\"Label\":\"1\"}"}};
   options.jobs = jobs;
@@ -300,26 +317,28 @@ int Render(const fs::path& dir, bool edit, const fs::path& out, int jobs, int x2
 int Main(int argc, char** argv) {
   Progress::SetMode(false, true);
   if (argc < 3) {
-    std::fprintf(stderr, "usage: rw_render_bench make DIR | render DIR [--edit] [--out F] [--jobs N] [--x264-threads N] [--no-cache]\n");
+    std::fprintf(stderr, "usage: rw_render_bench make DIR | render DIR [--edit] [--out F] [--jobs N] [--x264-threads N] "
+                         "[--no-cache] [--mix-here]\n");
     return 2;
   }
   const std::string command = argv[1];
   const fs::path dir = argv[2];
   if (command == "make") return Make(dir);
   if (command != "render") return std::fprintf(stderr, "unknown command %s\n", command.c_str()), 2;
-  bool edit = false, cache = true;
+  bool edit = false, cache = true, mix_here = false;
   fs::path out = dir / "ours.mp4";
   int jobs = 0, threads = 1;
   for (int i = 3; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--edit") edit = true;
     else if (a == "--no-cache") cache = false;
+    else if (a == "--mix-here") mix_here = true;
     else if (a == "--out" && i + 1 < argc) out = argv[++i];
     else if (a == "--jobs" && i + 1 < argc) jobs = std::atoi(argv[++i]);
     else if (a == "--x264-threads" && i + 1 < argc) threads = std::atoi(argv[++i]);
     else return std::fprintf(stderr, "unknown option %s\n", a.c_str()), 2;
   }
-  return Render(dir, edit, out, jobs, threads, cache);
+  return Render(dir, edit, out, jobs, threads, cache, mix_here);
 }
 
 }  // namespace

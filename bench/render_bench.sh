@@ -5,7 +5,8 @@
 # 128k):
 #   (a) baseline  the ffmpeg program encoding the same 1800 frames (raw yuv420p decoded from our
 #                 render, read from the page cache) with the same x264 settings, video only
-#   (b) full      our render with an empty segment cache
+#   (b) full      our render with an empty segment cache; its audio is the episode's mix, made
+#                 beforehand as the score stage makes it (the make line prints what it took)
 #   (c) edit      our render again after one cue's text changed
 #   (d) melt      MLT's melt rendering the same episode from the stills (affine push-in, luma
 #                 dissolves, text filters for the cues and label, voice and music mixed without
