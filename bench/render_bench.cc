@@ -308,9 +308,9 @@ int Render(const fs::path& dir, bool edit, const fs::path& out, int jobs, int x2
   options.x264_threads = x264_threads;
   Result<RenderStats> stats = RenderEpisode(t, dir, ass, BenchPreset(), out, nullptr, options);
   if (!stats.ok()) return std::fprintf(stderr, "%s\n", stats.error().ToString().c_str()), 1;
-  std::printf("frames=%lld seconds=%.2f fps=%.1f segments=%d encoded=%d reused=%d mb=%.1f lufs=%.1f\n",
+  std::printf("frames=%lld seconds=%.2f fps=%.1f segments=%d encoded=%d reused=%d mb=%.1f\n",
               static_cast<long long>(stats->frames), stats->wall_seconds, stats->fps, stats->segments,
-              stats->segments_encoded, stats->segments_reused, stats->bytes / 1e6, stats->mix.integrated_lufs);
+              stats->segments_encoded, stats->segments_reused, stats->bytes / 1e6);
   return 0;
 }
 
