@@ -139,6 +139,35 @@ std::string FormatSeconds(double s) {
 }
 
 // The whole build of one series, as a small object so stages can share what they load.
+// The renderer's finished video segments live in the build's content store, found through the
+// ledger's item memos: a blob is stored whole before its memo is written, so a killed render
+// never leaves a segment that a later one would trust.
+class StoreSegmentCache : public SegmentCache {
+ public:
+  explicit StoreSegmentCache(Builder& builder) : builder_(builder) {}
+  fs::path Find(const std::string& key) override {
+    auto hash = builder_.ledger().GetMemo(kPrefix + key);
+    if (!hash || !builder_.store().Has(*hash)) return {};
+    return builder_.store().PathOf(*hash);
+  }
+  Result<fs::path> Keep(const std::string& key, const fs::path& file) override {
+    RW_ASSIGN(std::string hash, builder_.store().PutFile(file));
+    RW_TRY(builder_.ledger().PutMemo(kPrefix + key, hash));
+    return builder_.store().PathOf(hash);
+  }
+  // Through the builder's stat cache, under the name the clips stage recorded the clip by.
+  std::string HashOf(const fs::path& file) override {
+    const fs::path abs = fs::absolute(file).lexically_normal();
+    const fs::path rel = abs.lexically_relative(fs::absolute(builder_.root()).lexically_normal());
+    if (rel.empty() || *rel.begin() == "..") return builder_.HashOf(abs.string());
+    return builder_.HashOf(rel.string());
+  }
+
+ private:
+  static constexpr char kPrefix[] = "render/segment:";
+  Builder& builder_;
+};
+
 class SeriesBuild {
  public:
   SeriesBuild(fs::path root, Settings settings, RenderPreset preset, GenrePack pack, std::string pack_hash,
@@ -1423,11 +1452,18 @@ Status SeriesBuild::WriteRender(StageContext& ctx, int n, const std::string& cre
                          {"ReservedCode1", content.substr(32)}, {"ContentPropagator", settings_.aigc.producer},
                          {"PropagateID", content.substr(0, 32)}, {"ReservedCode2", ""}}}};
   options.metadata.push_back({"AIGC", aigc.dump()});
+  // Shots whose pixels did not change are not encoded again (the timeline writes no
+  // cross-fades yet: every item has fade_in_frames 0).
+  StoreSegmentCache segments(builder_);
+  options.segments = &segments;
   RW_ASSIGN(RenderStats stats, RenderEpisode(tl, root_ / EpisodeDir(n), ass, preset_, ctx.OutputPath(Ep(n, VideoName(n, lang))), &progress, options));
   progress.Finish();
+  ctx.items_made += stats.segments_encoded;
+  ctx.items_reused += stats.segments_reused;
   char line[256];
-  std::snprintf(line, sizeof line, "  %s render: %lld frames in %.1fs (%.1f fps), %.1f MB", EpisodeName(n).c_str(),
-                static_cast<long long>(stats.frames), stats.wall_seconds, stats.fps, stats.bytes / 1e6);
+  std::snprintf(line, sizeof line, "  %s render: %lld frames in %.1fs (%.1f fps), %d of %d segments encoded, %.1f MB",
+                EpisodeName(n).c_str(), static_cast<long long>(stats.frames), stats.wall_seconds, stats.fps,
+                stats.segments_encoded, stats.segments, stats.bytes / 1e6);
   Say(line);
   return {};
 }

@@ -104,6 +104,13 @@ Result<std::unique_ptr<AssBurner>> AssBurner::FromScript(const std::string& text
   std::string copy = text;  // ass_read_memory takes a mutable buffer
   b->track_.reset(ass_read_memory(b->library_.get(), copy.data(), copy.size(), nullptr));
   if (!b->track_) return BadInput(where, "libass cannot read this subtitle file (is it ASS/SSA?)");
+  size_t at = 0;
+  while (at < text.size()) {
+    size_t end = text.find('\n', at);
+    if (end == std::string::npos) end = text.size();
+    if (text.compare(at, 9, "Dialogue:") != 0) b->header_.append(text, at, end - at).push_back('\n');
+    at = end + 1;
+  }
   return b;
 }
 
@@ -114,6 +121,21 @@ void AssBurner::Burn(AVFrame* frame, int64_t ms) {
        img = img->next) {
     BlendImage(*img, frame);
   }
+}
+
+std::string AssBurner::Fingerprint(int64_t from_ms, int64_t to_ms) const {
+  if (!track_) return "";
+  std::string out = header_;
+  // In file order, which is what decides who yields when events collide.
+  for (int i = 0; i < track_->n_events; ++i) {
+    const ASS_Event& e = track_->events[i];
+    if (e.Start > to_ms || e.Start + e.Duration <= from_ms) continue;
+    out += std::to_string(e.Start) + "," + std::to_string(e.Duration) + "," + std::to_string(e.Layer) + "," +
+           std::to_string(e.Style) + "," + std::to_string(e.MarginL) + "," +
+           std::to_string(e.MarginR) + "," + std::to_string(e.MarginV) + "," + (e.Name ? e.Name : "") + "," +
+           (e.Effect ? e.Effect : "") + "," + (e.Text ? e.Text : "") + "\n";
+  }
+  return out;
 }
 
 }  // namespace rw::ff

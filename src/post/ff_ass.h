@@ -28,12 +28,20 @@ class AssBurner {
   // Blends the subtitles visible at `ms` onto `frame` (yuv420p, width×height, writable).
   void Burn(AVFrame* frame, int64_t ms);
 
+  // Everything that shapes what Burn draws between `from_ms` and `to_ms` (inclusive): the
+  // script's header and styles, and every event on screen at some time in that span (events
+  // that are on together may push each other aside, so all of them count). Equal fingerprints,
+  // equal pixels; a cache of rendered frames is keyed by it. Empty for a burner that draws
+  // nothing.
+  std::string Fingerprint(int64_t from_ms, int64_t to_ms) const;
+
  private:
   AssBurner() = default;
 
   AssLibraryPtr library_;
   AssRendererPtr renderer_;
   AssTrackPtr track_;  // null: nothing to draw
+  std::string header_;  // the script without its Dialogue lines
 };
 
 }  // namespace rw::ff

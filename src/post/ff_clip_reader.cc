@@ -2,7 +2,8 @@
 
 namespace rw::ff {
 
-Result<std::unique_ptr<ClipReader>> ClipReader::Open(const std::filesystem::path& file, const std::string& where) {
+Result<std::unique_ptr<ClipReader>> ClipReader::Open(const std::filesystem::path& file, const std::string& where,
+                                                     int threads) {
   QuietLogs();
   std::unique_ptr<ClipReader> r(new ClipReader());
   r->where_ = where;
@@ -29,7 +30,7 @@ Result<std::unique_ptr<ClipReader>> ClipReader::Open(const std::filesystem::path
   if (!r->decoder_) return Failed("out of memory creating a decoder", where);
   rc = avcodec_parameters_to_context(r->decoder_.get(), stream->codecpar);
   if (rc < 0) return AvError(rc, "cannot configure the clip's decoder", where);
-  r->decoder_->thread_count = 0;  // auto
+  r->decoder_->thread_count = threads;
   rc = avcodec_open2(r->decoder_.get(), codec, nullptr);
   if (rc < 0) return AvError(rc, std::string("cannot open the ") + codec->name + " decoder", where);
   r->packet_ = MakePacket();
@@ -80,8 +81,9 @@ Result<const AVFrame*> ClipReader::FrameAt(double seconds) {
       have_next_ = true;
       ++decoded_;
     }
-    // The first frame is always shown, whatever its timestamp.
-    if (have_current_ && SecondsOf(next_.get()) > seconds + kSlack) break;
+    // The first frame (and the first after a seek) is always shown, whatever its timestamp.
+    if (have_current_ && !seeked_ && SecondsOf(next_.get()) > seconds + kSlack) break;
+    seeked_ = false;
     av_frame_unref(current_.get());
     av_frame_move_ref(current_.get(), next_.get());
     if (!have_current_) (void)SecondsOf(current_.get());  // fixes the origin at the first frame
@@ -90,6 +92,24 @@ Result<const AVFrame*> ClipReader::FrameAt(double seconds) {
   }
   if (!have_current_) return Failed("the clip has no video frames", where_);
   return static_cast<const AVFrame*>(current_.get());
+}
+
+Status ClipReader::SeekTo(double seconds) {
+  // The first frame fixes the origin every later timestamp is measured from.
+  if (!have_current_) {
+    RW_TRY(FrameAt(0));
+  }
+  if (seconds <= SecondsOf(current_.get()) + 1.0) return {};  // closer than a keyframe: decode on
+  const int64_t target = origin_ + static_cast<int64_t>(seconds / av_q2d(time_base_));
+  int rc = av_seek_frame(input_.get(), stream_index_, target, AVSEEK_FLAG_BACKWARD);
+  if (rc < 0) return {};  // not seekable: FrameAt decodes forward as before
+  avcodec_flush_buffers(decoder_.get());
+  av_frame_unref(next_.get());
+  have_next_ = flushing_ = exhausted_ = false;
+  // current_ stays as the frame to hold should nothing decode past the seek point, but the next
+  // decoded frame replaces it whatever its time.
+  seeked_ = true;
+  return {};
 }
 
 }  // namespace rw::ff

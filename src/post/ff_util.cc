@@ -74,7 +74,7 @@ Result<EncodedStream> AddH264Stream(AVFormatContext* out, const H264Settings& se
   c->color_trc = AVCOL_TRC_BT709;
   c->colorspace = AVCOL_SPC_BT709;
   c->color_range = AVCOL_RANGE_MPEG;
-  c->thread_count = 0;  // auto: x264 frame threads sized to the cores
+  c->thread_count = settings.threads;  // 0: x264 frame threads sized to the cores
   if (settings.crf < 0) {
     c->bit_rate = settings.bitrate;
     c->rc_max_rate = settings.max_bitrate;

@@ -100,9 +100,10 @@ struct H264Settings {
   int crf = -1;                 // >= 0: constant quality; otherwise the bitrates below
   int64_t bitrate = 0, max_bitrate = 0, buffer_bits = 0;
   std::string x264_preset = "veryfast";
+  int threads = 0;  // x264 threads; 0: auto (frame threads sized to the cores)
 };
 
-// Adds a libx264 stream to `out` and opens its encoder (time base 1/fps, threads auto).
+// Adds a libx264 stream to `out` and opens its encoder (time base 1/fps).
 Result<EncodedStream> AddH264Stream(AVFormatContext* out, const H264Settings& settings, const std::string& where);
 
 // A yuv420p frame of the given size with its own (pooled, refcounted) buffers.

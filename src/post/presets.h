@@ -21,6 +21,7 @@ struct RenderPreset {
   std::string name;  // "master", "preview"
   int width = 1080, height = 1920, fps = 30;
   int64_t video_bitrate = 10'000'000, max_bitrate = 12'000'000;  // VBR target / cap (bits/s)
+  int crf = -1;  // >= 0: constant quality instead of the bitrates (benchmarks, archives)
   double gop_seconds = 2;                                        // closed GOP of fps*gop_seconds frames
   int audio_bitrate = 192'000;
   std::string x264_preset = "veryfast";

@@ -1,14 +1,20 @@
 #include "post/render.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <functional>
+#include <map>
+#include <mutex>
 #include <system_error>
+#include <thread>
 #include <vector>
 
 #include "base/file.h"
+#include "base/hash.h"
 #include "base/wav.h"
 #include "post/ff_ass.h"
 #include "post/ff_clip_reader.h"
@@ -17,6 +23,11 @@
 
 extern "C" {
 #include <libavutil/channel_layout.h>
+#include <libavutil/imgutils.h>
+}
+
+extern "C" {
+#include <malloc.h>
 #include <libavutil/mathematics.h>
 #include <libavutil/opt.h>
 }
@@ -133,72 +144,415 @@ class AudioTrack {
   ff::FramePtr frame_;
 };
 
-// Paints output frame k from the video track: the covering clip's frame scaled to the output
-// size, or black where no clip covers it. Opens each clip when its slot starts and closes it
-// when the slot ends, so at most one decoder is alive.
-class VideoTrack {
- public:
-  VideoTrack(const Timeline& timeline, const std::filesystem::path& episode_dir, const RenderPreset& preset)
-      : episode_dir_(episode_dir), timeline_fps_(timeline.fps), out_fps_(preset.fps), width_(preset.width),
-        height_(preset.height) {
-    for (const TimelineVideo& v : timeline.video) {
-      if (v.frames > 0) clips_.push_back(&v);
-    }
-    std::stable_sort(clips_.begin(), clips_.end(),
-                     [](const TimelineVideo* a, const TimelineVideo* b) { return a->start_frame < b->start_frame; });
+constexpr char kSegmentVersion[] = "render-segment/1";
+
+// One closed-GOP piece of the episode's video: output frames [first, end).
+struct Segment {
+  int64_t first = 0, end = 0;
+  std::vector<const TimelineVideo*> items;  // on screen somewhere in it, by start
+  std::string key;
+  std::filesystem::path file;  // the finished segment (cache or temp)
+  bool reused = false;
+};
+
+// What every segment encoder shares; read-only while segments are encoded.
+struct VideoJob {
+  const Timeline* timeline = nullptr;
+  std::filesystem::path episode_dir;
+  RenderPreset preset;
+  ff::H264Settings h264;
+  std::string ass_text;    // empty: no subtitles
+  std::string ass_where;
+  std::string label_text;  // the label's ASS script; empty: none
+};
+
+int64_t TimelineFrameOf(int64_t k, const Timeline& timeline, int out_fps) {
+  return av_rescale_rnd(k, timeline.fps, out_fps, AV_ROUND_DOWN);
+}
+
+// The output frame at which timeline frame `f` starts showing.
+int64_t OutputFrameOf(int64_t f, const Timeline& timeline, int out_fps) {
+  return av_rescale_rnd(f, out_fps, timeline.fps, AV_ROUND_UP);
+}
+
+// Cuts the episode at every item's first frame. Items are on screen in [start, start + frames).
+std::vector<Segment> PlanSegments(const Timeline& timeline, int out_fps, int64_t frames) {
+  std::vector<const TimelineVideo*> items;
+  for (const TimelineVideo& v : timeline.video) {
+    if (v.frames > 0) items.push_back(&v);
   }
+  std::stable_sort(items.begin(), items.end(),
+                   [](const TimelineVideo* a, const TimelineVideo* b) { return a->start_frame < b->start_frame; });
+  std::vector<int64_t> cuts = {0, frames};
+  for (const TimelineVideo* v : items) {
+    int64_t k = OutputFrameOf(v->start_frame, timeline, out_fps);
+    if (k > 0 && k < frames) cuts.push_back(k);
+  }
+  std::sort(cuts.begin(), cuts.end());
+  cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+  std::vector<Segment> segments;
+  for (size_t i = 0; i + 1 < cuts.size(); ++i) {
+    Segment s;
+    s.first = cuts[i];
+    s.end = cuts[i + 1];
+    const int64_t from = TimelineFrameOf(s.first, timeline, out_fps), to = TimelineFrameOf(s.end - 1, timeline, out_fps);
+    for (const TimelineVideo* v : items) {
+      if (v->start_frame <= to && v->start_frame + v->frames > from) s.items.push_back(v);
+    }
+    segments.push_back(std::move(s));
+  }
+  return segments;
+}
+
+void BlendTowards(AVFrame* top, const AVFrame* under, int weight) {  // weight of top, 0..256
+  for (int p = 0; p < 3; ++p) {
+    const int w = p == 0 ? top->width : top->width / 2, h = p == 0 ? top->height : top->height / 2;
+    for (int y = 0; y < h; ++y) {
+      uint8_t* a = top->data[p] + static_cast<ptrdiff_t>(y) * top->linesize[p];
+      const uint8_t* b = under->data[p] + static_cast<ptrdiff_t>(y) * under->linesize[p];
+      for (int x = 0; x < w; ++x) a[x] = static_cast<uint8_t>((a[x] * weight + b[x] * (256 - weight) + 128) >> 8);
+    }
+  }
+}
+
+// Paints the frames of one segment: for output frame k, the top item on screen (the latest to
+// start), cross-faded over the one under it while it fades in.
+class SegmentPainter {
+ public:
+  SegmentPainter(const VideoJob& job, const Segment& segment) : job_(job), segment_(segment) {}
 
   // `k` must increase from call to call; `frame` must be writable.
   Status Paint(int64_t k, AVFrame* frame) {
-    const int64_t timeline_frame = av_rescale_rnd(k, timeline_fps_, out_fps_, AV_ROUND_DOWN);
-    while (next_ < clips_.size() && timeline_frame >= clips_[next_]->start_frame + clips_[next_]->frames) {
-      ++next_;
-      reader_.reset();
+    const Timeline& t = *job_.timeline;
+    const int64_t f = TimelineFrameOf(k, t, job_.preset.fps);
+    const TimelineVideo* top = nullptr;
+    const TimelineVideo* under = nullptr;
+    for (const TimelineVideo* v : segment_.items) {
+      if (v->start_frame > f || v->start_frame + v->frames <= f) continue;
+      under = top;
+      top = v;
     }
-    if (next_ >= clips_.size() || timeline_frame < clips_[next_]->start_frame) {
+    if (top == nullptr) {
       FillBlack(frame);
       return {};
     }
-    const TimelineVideo& clip = *clips_[next_];
-    const std::filesystem::path file = episode_dir_ / clip.clip;
-    Status painted = PaintClip(clip, file, k, frame);
+    RW_TRY(PaintItem(*top, k, frame));
+    const int64_t into = f - top->start_frame;
+    if (into >= top->fade_in_frames) return {};
+    if (!under_frame_) {
+      RW_ASSIGN(under_frame_, ff::MakeVideoFrame(frame->width, frame->height, job_.episode_dir.string()));
+    }
+    int rc = av_frame_make_writable(under_frame_.get());
+    if (rc < 0) return ff::AvError(rc, "cannot get a writable frame", job_.episode_dir.string());
+    if (under != nullptr) {
+      RW_TRY(PaintItem(*under, k, under_frame_.get()));
+    } else {
+      FillBlack(under_frame_.get());
+    }
+    const int weight = static_cast<int>((into + 1) * 256 / (top->fade_in_frames + 1));
+    BlendTowards(frame, under_frame_.get(), weight);
+    return {};
+  }
+
+ private:
+  Status PaintItem(const TimelineVideo& item, int64_t k, AVFrame* frame) {
+    const std::filesystem::path file = job_.episode_dir / item.clip;
+    Status painted = PaintClip(item, file, k, frame);
     if (!painted.ok()) {
       Error e = painted.error();
-      e.message = "shot " + clip.shot + ": " + e.message;
+      e.message = "shot " + item.shot + ": " + e.message;
       if (e.where.empty()) e.where = file.string();
       return e;
     }
     return {};
   }
 
- private:
-  Status PaintClip(const TimelineVideo& clip, const std::filesystem::path& file, int64_t k, AVFrame* frame) {
-    if (!reader_) {
-      RW_ASSIGN(reader_, ff::ClipReader::Open(file, file.string()));
+  Status PaintClip(const TimelineVideo& item, const std::filesystem::path& file, int64_t k, AVFrame* frame) {
+    const double seconds = static_cast<double>(k) / job_.preset.fps -
+                           static_cast<double>(item.start_frame) / job_.timeline->fps;
+    std::unique_ptr<ff::ClipReader>& reader = readers_[&item];
+    if (!reader) {
+      // One decoding thread: segments already keep every core busy, and frame threads would
+      // each hold a picture pool (hundreds of MB at 1080x1920 across readers and workers).
+      RW_ASSIGN(reader, ff::ClipReader::Open(file, file.string(), 1));
+      RW_TRY(reader->SeekTo(seconds));  // an item under a fade is entered at its tail
     }
-    const double seconds = static_cast<double>(k) / out_fps_ - static_cast<double>(clip.start_frame) / timeline_fps_;
-    RW_ASSIGN(const AVFrame* src, reader_->FrameAt(seconds));
+    RW_ASSIGN(const AVFrame* src, reader->FrameAt(seconds));
+    if (src->width == frame->width && src->height == frame->height && src->format == AV_PIX_FMT_YUV420P) {
+      av_image_copy(frame->data, frame->linesize, const_cast<const uint8_t**>(src->data), src->linesize,
+                    AV_PIX_FMT_YUV420P, frame->width, frame->height);
+      return {};
+    }
     // Returns the same context while the source size and format stay the same, else frees it
     // and makes a new one.
     SwsContext* sws = sws_getCachedContext(sws_.release(), src->width, src->height,
-                                           static_cast<AVPixelFormat>(src->format), width_, height_,
+                                           static_cast<AVPixelFormat>(src->format), frame->width, frame->height,
                                            AV_PIX_FMT_YUV420P, SWS_BILINEAR, nullptr, nullptr, nullptr);
     sws_.reset(sws);
     if (!sws_) {
       return Failed("cannot scale the clip's " + std::to_string(src->width) + "x" + std::to_string(src->height) +
-                        " frames to " + std::to_string(width_) + "x" + std::to_string(height_),
+                        " frames to " + std::to_string(frame->width) + "x" + std::to_string(frame->height),
                     file.string());
     }
     sws_scale(sws_.get(), src->data, src->linesize, 0, src->height, frame->data, frame->linesize);
     return {};
   }
 
-  std::filesystem::path episode_dir_;
-  int timeline_fps_, out_fps_, width_, height_;
-  std::vector<const TimelineVideo*> clips_;  // by start frame
-  size_t next_ = 0;                          // the clip being shown, or the next to show
-  std::unique_ptr<ff::ClipReader> reader_;   // open while clips_[next_] is on screen
+  const VideoJob& job_;
+  const Segment& segment_;
+  std::map<const TimelineVideo*, std::unique_ptr<ff::ClipReader>> readers_;
   ff::SwsPtr sws_;
+  ff::FramePtr under_frame_;
+};
+
+// The subtitle and label burners of one encoding thread (libass renderers are not shared).
+struct Burners {
+  std::unique_ptr<ff::AssBurner> subtitles, label;
+
+  static Result<Burners> Make(const VideoJob& job) {
+    Burners b;
+    if (!job.ass_text.empty()) {
+      RW_ASSIGN(b.subtitles, ff::AssBurner::FromScript(job.ass_text, job.preset.width, job.preset.height, job.ass_where));
+    }
+    if (!job.label_text.empty()) {
+      RW_ASSIGN(b.label, ff::AssBurner::FromScript(job.label_text, job.preset.width, job.preset.height, "the AIGC label"));
+    }
+    return b;
+  }
+};
+
+// Encodes one segment into `file` (a video-only MP4 whose frames start at pts 0).
+Status EncodeSegment(const VideoJob& job, const Segment& segment, Burners& burners, const std::filesystem::path& file,
+                     const std::function<void()>& on_frame) {
+  const std::string where = file.string();
+  RW_ASSIGN(ff::OutputFormatPtr out, ff::OpenMp4Output(file.string()));
+  RW_ASSIGN(ff::EncodedStream video, ff::AddH264Stream(out.get(), job.h264, where));
+  RW_TRY(ff::WriteHeader(out.get(), file.string(), nullptr, where));
+  RW_ASSIGN(ff::FramePtr work, ff::MakeVideoFrame(job.preset.width, job.preset.height, where));
+  ff::PacketPtr packet = ff::MakePacket();
+  if (!packet) return Failed("out of memory allocating a packet", where);
+  SegmentPainter painter(job, segment);
+  for (int64_t k = segment.first; k < segment.end; ++k) {
+    int rc = av_frame_make_writable(work.get());
+    if (rc < 0) return ff::AvError(rc, "cannot get a writable frame", where);
+    RW_TRY(painter.Paint(k, work.get()));
+    const int64_t ms = k * 1000 / job.preset.fps;
+    if (burners.subtitles) burners.subtitles->Burn(work.get(), ms);
+    if (burners.label) burners.label->Burn(work.get(), ms);
+    work->pts = k - segment.first;
+    RW_TRY(ff::EncodeAndWrite(video, work.get(), out.get(), packet.get(), where));
+    on_frame();
+  }
+  RW_TRY(ff::EncodeAndWrite(video, nullptr, out.get(), packet.get(), where));
+  int rc = av_write_trailer(out.get());
+  if (rc < 0) return ff::AvError(rc, "cannot finish a video segment", where);
+  rc = avio_closep(&out->pb);
+  if (rc < 0) return ff::AvError(rc, "cannot close a video segment", where);
+  return {};
+}
+
+// The key of a segment: everything that shapes its encoded bits.
+Result<std::string> SegmentKey(const VideoJob& job, const Segment& segment, const Burners& burners, SegmentCache& hasher) {
+  const RenderPreset& p = job.preset;
+  Json doc = {{"v", kSegmentVersion}, {"w", p.width}, {"h", p.height}, {"fps", p.fps}, {"timeline_fps", job.timeline->fps},
+              {"bitrate", p.video_bitrate}, {"max", p.max_bitrate}, {"crf", p.crf}, {"gop", job.h264.gop_frames},
+              {"x264", p.x264_preset}, {"threads", job.h264.threads}, {"first", segment.first}, {"end", segment.end}};
+  Json items = Json::array();
+  for (const TimelineVideo* v : segment.items) {
+    const std::filesystem::path file = job.episode_dir / v->clip;
+    std::string hash = hasher.HashOf(file);
+    if (hash.empty()) return Error{ErrorCode::kNotFound, "shot " + v->shot + ": clip file not found", file.string()};
+    items.push_back({{"clip", hash}, {"start", v->start_frame}, {"frames", v->frames}, {"fade", v->fade_in_frames}});
+  }
+  doc["items"] = items;
+  const int64_t from_ms = segment.first * 1000 / p.fps, to_ms = (segment.end - 1) * 1000 / p.fps;
+  doc["subtitles"] = burners.subtitles ? Sha256Hex(burners.subtitles->Fingerprint(from_ms, to_ms)) : "";
+  doc["label"] = burners.label ? Sha256Hex(burners.label->Fingerprint(from_ms, to_ms)) : "";
+  return Sha256Hex(doc.dump());
+}
+
+// The default hasher for renders without a cache of their own.
+class PlainHasher : public SegmentCache {
+ public:
+  std::filesystem::path Find(const std::string&) override { return {}; }
+  Result<std::filesystem::path> Keep(const std::string&, const std::filesystem::path& file) override { return file; }
+};
+
+// Encodes the segments not found in the cache, `jobs` at a time. Each finished segment goes to
+// the cache (or stays in its temp file, removed with `temps`).
+class SegmentEncoder {
+ public:
+  SegmentEncoder(const VideoJob& job, std::vector<Segment>& segments, SegmentCache* cache, const std::filesystem::path& out_mp4,
+                 Progress* progress)
+      : job_(job), segments_(segments), cache_(cache), out_mp4_(out_mp4), progress_(progress) {}
+  ~SegmentEncoder() {
+    std::error_code ec;
+    for (const auto& temp : temps_) std::filesystem::remove(temp, ec);
+  }
+
+  // `burners` serve the calling thread, which encodes too.
+  Status Run(int jobs, Burners& burners) {
+    for (size_t i = 0; i < segments_.size(); ++i) {
+      if (segments_[i].reused) {
+        done_frames_ += segments_[i].end - segments_[i].first;
+      } else {
+        todo_.push_back(i);
+        // Named like every temp file (TempPathFor), so a sweep after a kill removes it.
+        temps_.push_back(TempPathFor(out_mp4_.parent_path() / (out_mp4_.stem().string() + ".segment-" +
+                                                                segments_[i].key.substr(0, 16) + ".mp4")));
+        segments_[i].file = temps_.back();
+      }
+    }
+    if (progress_ != nullptr) progress_->Set(done_frames_);
+    if (todo_.empty()) return {};
+    jobs = std::clamp(jobs, 1, static_cast<int>(todo_.size()));
+    std::vector<std::thread> threads;
+    for (int t = 1; t < jobs; ++t) {
+      threads.emplace_back([this] {
+        Result<Burners> own = Burners::Make(job_);
+        if (!own.ok()) return Fail(own.error());
+        Work(*own);
+      });
+    }
+    Work(burners);
+    for (auto& t : threads) t.join();
+    return failure_.ok() ? Status{} : failure_;
+  }
+
+ private:
+  void Work(Burners& burners) {
+    while (true) {
+      size_t n = next_.fetch_add(1);
+      if (n >= todo_.size() || failed_.load()) return;
+      Segment& segment = segments_[todo_[n]];
+      Status encoded = EncodeSegment(job_, segment, burners, segment.file, [this] { Tick(); });
+      if (!encoded.ok()) return Fail(encoded.error());
+      if (cache_ == nullptr) continue;
+      std::lock_guard<std::mutex> lock(mutex_);
+      Result<std::filesystem::path> kept = cache_->Keep(segment.key, segment.file);
+      if (!kept.ok()) {
+        failed_ = true;
+        if (failure_.ok()) failure_ = kept.error();
+        return;
+      }
+      segment.file = *kept;
+    }
+  }
+
+  void Fail(const Error& error) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    failed_ = true;
+    if (failure_.ok()) failure_ = error;
+  }
+
+  void Tick() {
+    if (progress_ == nullptr) return;
+    std::lock_guard<std::mutex> lock(mutex_);
+    progress_->Set(++done_frames_);
+  }
+
+  const VideoJob& job_;
+  std::vector<Segment>& segments_;
+  SegmentCache* cache_;
+  std::filesystem::path out_mp4_;
+  Progress* progress_;
+  std::vector<size_t> todo_;
+  std::vector<std::filesystem::path> temps_;
+  std::atomic<size_t> next_{0};
+  std::atomic<bool> failed_{false};
+  std::mutex mutex_;
+  Status failure_;
+  int64_t done_frames_ = 0;
+};
+
+// Copies the segments' packets, one after another, into the video stream of `out`, with the
+// audio encoded alongside so the file interleaves. Every segment must carry the same H.264
+// parameter sets as the first (the same encoder settings make the same ones).
+class Assembler {
+ public:
+  Assembler(AVFormatContext* out, int fps, const std::string& where) : out_(out), fps_(fps), where_(where) {}
+
+  // Adds the video stream, shaped like the first segment's.
+  Status AddVideoStream(const std::filesystem::path& first_segment) {
+    RW_ASSIGN(ff::InputFormatPtr in, OpenSegment(first_segment));
+    const AVStream* src = in->streams[0];
+    stream_ = avformat_new_stream(out_, nullptr);
+    if (stream_ == nullptr) return Failed("out of memory adding the video stream", where_);
+    int rc = avcodec_parameters_copy(stream_->codecpar, src->codecpar);
+    if (rc < 0) return ff::AvError(rc, "cannot copy the H.264 parameters", where_);
+    stream_->codecpar->codec_tag = 0;
+    stream_->time_base = AVRational{1, fps_};
+    stream_->avg_frame_rate = AVRational{fps_, 1};
+    stream_->r_frame_rate = AVRational{fps_, 1};
+    stream_->sample_aspect_ratio = src->sample_aspect_ratio;
+    extradata_.assign(src->codecpar->extradata, src->codecpar->extradata + src->codecpar->extradata_size);
+    return {};
+  }
+
+  // Appends the segment's frames at output frame `first`; `before_packet(frame)` runs before each
+  // video packet is written, with the output frame the packet decodes at.
+  Status Append(const Segment& segment, AVPacket* packet, const std::function<Status(int64_t)>& before_packet) {
+    RW_ASSIGN(ff::InputFormatPtr in, OpenSegment(segment.file));
+    const AVStream* src = in->streams[0];
+    const auto* extra = src->codecpar->extradata;
+    if (std::vector<uint8_t>(extra, extra + src->codecpar->extradata_size) != extradata_) {
+      return Failed("a cached video segment was encoded with other H.264 settings (" + segment.file.string() +
+                        "); clear the cache (gc) and render again",
+                    where_);
+    }
+    const AVRational frame_base{1, fps_};
+    int64_t shift = AV_NOPTS_VALUE;
+    int64_t count = 0;
+    while (true) {
+      int rc = av_read_frame(in.get(), packet);
+      if (rc == AVERROR_EOF) break;
+      if (rc < 0) return ff::AvError(rc, "cannot read a video segment", segment.file.string());
+      if (packet->stream_index != 0) {
+        av_packet_unref(packet);
+        continue;
+      }
+      // The first packet in decode order is the segment's opening IDR frame, shown first.
+      if (shift == AV_NOPTS_VALUE) shift = av_rescale_q(segment.first, frame_base, stream_->time_base) -
+                                           av_rescale_q(packet->pts, src->time_base, stream_->time_base);
+      av_packet_rescale_ts(packet, src->time_base, stream_->time_base);
+      packet->pts += shift;
+      packet->dts += shift;
+      packet->stream_index = stream_->index;
+      packet->pos = -1;
+      Status ready = before_packet(av_rescale_q(packet->dts, stream_->time_base, frame_base));
+      if (!ready.ok()) {
+        av_packet_unref(packet);
+        return ready;
+      }
+      rc = av_interleaved_write_frame(out_, packet);
+      if (rc < 0) return ff::AvError(rc, "cannot write a packet to the MP4", where_);
+      ++count;
+    }
+    if (count != segment.end - segment.first) {
+      return Failed("a video segment holds " + std::to_string(count) + " frames, not " +
+                        std::to_string(segment.end - segment.first) + " (" + segment.file.string() + ")",
+                    where_);
+    }
+    return {};
+  }
+
+ private:
+  Result<ff::InputFormatPtr> OpenSegment(const std::filesystem::path& file) {
+    AVFormatContext* raw = nullptr;
+    int rc = avformat_open_input(&raw, file.c_str(), nullptr, nullptr);
+    if (rc < 0) return ff::AvError(rc, "cannot open a video segment", file.string());
+    ff::InputFormatPtr in(raw);
+    if (in->nb_streams < 1 || in->streams[0]->codecpar->codec_id != AV_CODEC_ID_H264) {
+      return Failed("a video segment holds no H.264 stream", file.string());
+    }
+    return in;
+  }
+
+  AVFormatContext* out_;
+  int fps_;
+  std::string where_;
+  AVStream* stream_ = nullptr;
+  std::vector<uint8_t> extradata_;
 };
 
 }  // namespace
@@ -233,6 +587,31 @@ std::string AigcLabelScript(const AigcLabel& label, int width, int height, doubl
   return out;
 }
 
+// glibc raises its mmap threshold each time a large mapped block is freed, after which blocks of
+// that size come from per-thread heaps and stay there. Each segment opens and closes an x264
+// encoder (~150 MB of frame buffers at 1080x1920), so with two encoding threads the peak grew by
+// hundreds of MB (reference workload: 755 MB). A fixed threshold hands those buffers back to the
+// system when freed (523 MB).
+void KeepLargeBuffersMapped() {
+  static std::once_flag once;
+  std::call_once(once, [] { mallopt(M_MMAP_THRESHOLD, 256 * 1024); });
+}
+
+std::string SegmentCache::HashOf(const std::filesystem::path& file) { return Sha256File(file.string()); }
+
+std::filesystem::path FolderSegmentCache::Find(const std::string& key) {
+  std::filesystem::path path = dir_ / (key + ".mp4");
+  std::error_code ec;
+  return std::filesystem::is_regular_file(path, ec) ? path : std::filesystem::path();
+}
+
+Result<std::filesystem::path> FolderSegmentCache::Keep(const std::string& key, const std::filesystem::path& file) {
+  RW_TRY(MakeDirs(dir_));
+  std::filesystem::path path = dir_ / (key + ".mp4");
+  RW_TRY(CopyFileAtomic(file, path));
+  return path;
+}
+
 Result<RenderStats> RenderEpisode(const Timeline& timeline, const std::filesystem::path& episode_dir,
                                   const std::filesystem::path& ass_path, const RenderPreset& preset,
                                   const std::filesystem::path& out_mp4, Progress* progress, const RenderOptions& options) {
@@ -254,30 +633,51 @@ Result<RenderStats> RenderEpisode(const Timeline& timeline, const std::filesyste
   } else {
     RW_ASSIGN(mix, MixEpisode(timeline, episode_dir, options.music_wav, options.mix, total_samples, &stats_mix));
   }
-  std::unique_ptr<ff::AssBurner> subtitles, label;
+  VideoJob job;
+  job.timeline = &timeline;
+  job.episode_dir = episode_dir;
+  job.preset = preset;
+  job.h264.width = preset.width;
+  job.h264.height = preset.height;
+  job.h264.fps = preset.fps;
+  job.h264.gop_frames = std::max(1, static_cast<int>(std::lround(preset.fps * preset.gop_seconds)));
+  job.h264.crf = preset.crf;
+  job.h264.bitrate = preset.video_bitrate;
+  job.h264.max_bitrate = preset.max_bitrate;
+  job.h264.buffer_bits = 2 * preset.max_bitrate;
+  job.h264.x264_preset = preset.x264_preset;
+  job.h264.threads = std::max(0, options.x264_threads);
   if (!ass_path.empty()) {
-    RW_ASSIGN(subtitles, ff::AssBurner::Open(ass_path, preset.width, preset.height));
+    RW_ASSIGN(job.ass_text, ReadFile(ass_path));
+    job.ass_where = ass_path.string();
   }
   if (!options.label.text.empty()) {
-    RW_ASSIGN(label, ff::AssBurner::FromScript(AigcLabelScript(options.label, preset.width, preset.height,
-                                                               static_cast<double>(frames) / preset.fps),
-                                               preset.width, preset.height, "the AIGC label"));
+    job.label_text = AigcLabelScript(options.label, preset.width, preset.height, static_cast<double>(frames) / preset.fps);
   }
+  // Read once here for the keys (and to fail on a bad script before any encoding).
+  RW_ASSIGN(Burners burners, Burners::Make(job));
 
-  // Output.
+  // Segments: keyed, then looked up.
   if (out_mp4.has_parent_path()) RW_TRY(MakeDirs(out_mp4.parent_path()));
+  std::vector<Segment> segments = PlanSegments(timeline, preset.fps, frames);
+  PlainHasher plain_hasher;
+  SegmentCache& hasher = options.segments != nullptr ? *options.segments : plain_hasher;
+  for (Segment& segment : segments) {
+    RW_ASSIGN(segment.key, SegmentKey(job, segment, burners, hasher));
+    if (options.segments == nullptr) continue;
+    segment.file = options.segments->Find(segment.key);
+    segment.reused = !segment.file.empty();
+  }
+  KeepLargeBuffersMapped();
+  const int jobs = options.jobs > 0 ? options.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  SegmentEncoder encoder(job, segments, options.segments, out_mp4, progress);
+  RW_TRY(encoder.Run(jobs, burners));
+
+  // Output: the segments by stream copy, and the audio.
   TempFile temp(TempPathFor(out_mp4));
   RW_ASSIGN(ff::OutputFormatPtr out, ff::OpenMp4Output(temp.path().string()));
-  ff::H264Settings h264;
-  h264.width = preset.width;
-  h264.height = preset.height;
-  h264.fps = preset.fps;
-  h264.gop_frames = std::max(1, static_cast<int>(std::lround(preset.fps * preset.gop_seconds)));
-  h264.bitrate = preset.video_bitrate;
-  h264.max_bitrate = preset.max_bitrate;
-  h264.buffer_bits = 2 * preset.max_bitrate;
-  h264.x264_preset = preset.x264_preset;
-  RW_ASSIGN(ff::EncodedStream video, ff::AddH264Stream(out.get(), h264, where));
+  Assembler assembler(out.get(), preset.fps, where);
+  RW_TRY(assembler.AddVideoStream(segments.front().file));
   RW_ASSIGN(ff::EncodedStream audio, AddAacStream(out.get(), preset.audio_bitrate, where));
   for (const auto& [key, value] : metadata) av_dict_set(&out->metadata, key.c_str(), value.c_str(), 0);
   AVDictionary* mux_options = nullptr;
@@ -288,27 +688,14 @@ Result<RenderStats> RenderEpisode(const Timeline& timeline, const std::filesyste
 
   AudioTrack audio_track(&audio, &mix, total_samples);
   RW_TRY(audio_track.Init(where));
-  RW_ASSIGN(ff::FramePtr work, ff::MakeVideoFrame(preset.width, preset.height, where));
-  ff::PacketPtr packet = ff::MakePacket();
-  if (!packet) return Failed("out of memory allocating a packet", where);
-
-  VideoTrack video_track(timeline, episode_dir, preset);
-  for (int64_t k = 0; k < frames; ++k) {
-    int rc = av_frame_make_writable(work.get());
-    if (rc < 0) return ff::AvError(rc, "cannot get a writable frame", where);
-    RW_TRY(video_track.Paint(k, work.get()));
-    if (subtitles) subtitles->Burn(work.get(), k * 1000 / preset.fps);
-    if (label) label->Burn(work.get(), k * 1000 / preset.fps);
-
-    work->pts = k;
-    RW_TRY(ff::EncodeAndWrite(video, work.get(), out.get(), packet.get(), where));
-    RW_TRY(audio_track.EncodeUntil(av_rescale(k + 1, kSampleRate, preset.fps), false, out.get(), packet.get(), where));
-    if (progress != nullptr) progress->Set(k + 1);
-  }
-
-  RW_TRY(audio_track.EncodeUntil(total_samples, true, out.get(), packet.get(), where));
-  RW_TRY(ff::EncodeAndWrite(video, nullptr, out.get(), packet.get(), where));
-  RW_TRY(ff::EncodeAndWrite(audio, nullptr, out.get(), packet.get(), where));
+  ff::PacketPtr packet = ff::MakePacket(), audio_packet = ff::MakePacket();
+  if (!packet || !audio_packet) return Failed("out of memory allocating a packet", where);
+  auto audio_up_to = [&](int64_t frame) {
+    return audio_track.EncodeUntil(av_rescale(frame + 1, kSampleRate, preset.fps), false, out.get(), audio_packet.get(), where);
+  };
+  for (const Segment& segment : segments) RW_TRY(assembler.Append(segment, packet.get(), audio_up_to));
+  RW_TRY(audio_track.EncodeUntil(total_samples, true, out.get(), audio_packet.get(), where));
+  RW_TRY(ff::EncodeAndWrite(audio, nullptr, out.get(), audio_packet.get(), where));
   int rc = av_write_trailer(out.get());
   if (rc < 0) return ff::AvError(rc, "cannot finish the MP4 (moving the index to the front)", where);
   rc = avio_closep(&out->pb);
@@ -329,6 +716,8 @@ Result<RenderStats> RenderEpisode(const Timeline& timeline, const std::filesyste
   RenderStats stats;
   stats.mix = stats_mix;
   stats.frames = frames;
+  stats.segments = static_cast<int>(segments.size());
+  for (const Segment& segment : segments) (segment.reused ? stats.segments_reused : stats.segments_encoded)++;
   stats.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   stats.fps = stats.wall_seconds > 0 ? static_cast<double>(frames) / stats.wall_seconds : 0;
   std::error_code ec;

@@ -5,12 +5,23 @@
 // decoded and scaled to the preset size (bilinear; frame sizes need not match the preset). A clip
 // shorter than its slot holds its last frame, a longer one is cut, a frame no clip covers is
 // black. Clip frames are picked by timestamp (the latest frame at or before the output frame's
-// time), so a clip at another frame rate is retimed rather than slowed. The ASS subtitles in
-// `ass_path` (empty path or an empty file: none) are rendered by libass at the output size, with
-// fonts from fontconfig and "Noto Sans CJK SC" as the default family, and blended onto each
-// frame. Encoded with libx264: High profile, yuv420p, BT.709 tags, the preset's fps, VBR at
-// preset bitrate capped at max_bitrate (buffer 2 × max), closed GOP of fps × gop_seconds frames,
-// 2 B-frames.
+// time), so a clip at another frame rate is retimed rather than slowed. Where items overlap the
+// later-starting one is on top; its first fade_in_frames frames cross-fade linearly from what is
+// under it (the earlier item, or black). The ASS subtitles in `ass_path` (empty path or an empty
+// file: none) are rendered by libass at the output size, with fonts from fontconfig and "Noto
+// Sans CJK SC" as the default family, and blended onto each frame. Encoded with libx264: High
+// profile, yuv420p, BT.709 tags, the preset's fps, VBR at preset bitrate capped at max_bitrate
+// (buffer 2 × max) or the preset's CRF, closed GOP of fps × gop_seconds frames, 2 B-frames.
+//
+// Segments: the video is encoded in segments, one per video item (from the frame it starts,
+// its incoming cross-fade included, to the frame the next item starts; frames before the first
+// item make one more), each a closed-GOP H.264 MP4 of its own, encoded `jobs` at a time. The
+// episode is then assembled by stream copy (no re-encode) of the segments after one another,
+// with the audio. A segment's key hashes everything that shapes its pixels and bits: the
+// renderer's version, the preset's video settings, its frame range, the items on screen in it
+// (clip content hash, placement, fade), and the subtitle and label events on screen in it (with
+// their scripts' styles). With a SegmentCache, a segment whose key was rendered before is reused
+// as is: changing one line re-encodes only the segments the line is on screen in.
 //
 // Audio: the dialogue WAVs of `timeline.dialogue`, each placed at its start_sample (in
 // timeline.sample_rate units) and cut to its `samples` length when that is set, resampled to
@@ -20,8 +31,9 @@
 //
 // Output: exactly timeline.frames frames (when timeline.fps equals preset.fps; otherwise the same
 // duration at the preset's fps), in an MP4 with movflags +faststart (moov before mdat). Written to
-// a temp file beside `out_mp4` and renamed into place only when complete. Errors name the clip,
-// WAV or subtitle file that failed. `progress`, when given, advances once per frame.
+// a temp file beside `out_mp4` and renamed into place only when complete; segments are written
+// to temp files beside it too, and a cache only ever receives finished ones. Errors name the
+// clip, WAV or subtitle file that failed. `progress`, when given, advances once per frame.
 #pragma once
 
 #include <cstdint>
@@ -44,6 +56,35 @@ struct RenderStats {
   double fps = 0;     // frames / wall_seconds
   int64_t bytes = 0;  // size of the finished MP4
   MixStats mix;       // the audio's loudness before AAC
+  int segments = 0;          // video segments in the episode
+  int segments_encoded = 0;  // of which encoded by this render
+  int segments_reused = 0;   // of which taken from the cache
+};
+
+// Where finished video segments are kept between renders, by key. Find and Keep are called from
+// one thread at a time.
+class SegmentCache {
+ public:
+  virtual ~SegmentCache() = default;
+  // The finished segment kept under `key` before, or an empty path.
+  virtual std::filesystem::path Find(const std::string& key) = 0;
+  // Takes the finished segment at `file` (a temp file the renderer removes afterward) under
+  // `key`; returns where to read it from now.
+  virtual Result<std::filesystem::path> Keep(const std::string& key, const std::filesystem::path& file) = 0;
+  // The content hash of a clip file (empty when it is missing); a cache may know it already.
+  virtual std::string HashOf(const std::filesystem::path& file);
+};
+
+// A SegmentCache in a folder: <dir>/<key>.mp4, moved in by a rename once complete, so a render
+// killed mid-segment leaves at most a temp file, which is never found.
+class FolderSegmentCache : public SegmentCache {
+ public:
+  explicit FolderSegmentCache(std::filesystem::path dir) : dir_(std::move(dir)) {}
+  std::filesystem::path Find(const std::string& key) override;
+  Result<std::filesystem::path> Keep(const std::string& key, const std::filesystem::path& file) override;
+
+ private:
+  std::filesystem::path dir_;
 };
 
 // The visible AI-content label (GB 45438-2025 §5.4; EU AI Act Art. 50): text at least 5% of the
@@ -60,6 +101,9 @@ struct RenderOptions {
   std::filesystem::path music_wav;  // the score under the dialogue (empty: none) and these settings
   MixSettings mix;
   AigcLabel label;
+  SegmentCache* segments = nullptr;  // null: every segment is encoded (and thrown away after)
+  int jobs = 0;                      // segments encoded at once; 0: one per core
+  int x264_threads = 1;              // threads of each segment's encoder (0: x264's auto)
 };
 
 // The ASS script that draws `label` on a width×height frame, for an episode `seconds` long.

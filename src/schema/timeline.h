@@ -14,8 +14,12 @@ struct TimelineVideo {
   std::string clip;  // path relative to the episode folder
   int64_t start_frame = 0;
   int64_t frames = 0;
+  // The item's first fade_in_frames frames cross-fade from what is under them (the item before,
+  // which then overlaps this one by at least as many frames, or black). 0: a cut.
+  int64_t fade_in_frames = 0;
   template <class V> void Fields(V& v) {
     v("shot", shot); v("clip", clip); v("start_frame", start_frame); v("frames", frames);
+    v("fade_in_frames", fade_in_frames);
   }
 };
 

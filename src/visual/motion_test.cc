@@ -111,6 +111,47 @@ TEST(MotionTest, PushInAndPanAreSmooth) {
   }
 }
 
+// Where a dark-to-bright vertical edge crosses row `y`, to a fraction of a pixel: the edge sits
+// at the end of [from, to) minus the bright pixels' share of the window.
+double EdgeX(const Image& image, int y, int from, int to) {
+  double bright = 0;
+  for (int x = from; x < to; ++x) bright += image.Row(y)[4 * x] / 255.0;
+  return to - bright;
+}
+
+// A slow push-in (zoom 1.00 -> 1.12 over 10 s) moves an edge a quarter of the way in by 8 px in
+// all: about 0.04 px a frame at its fastest. Sampling at fractional offsets moves it a little on
+// every frame; sampling snapped to whole pixels (a crop rounded to integers, nearest-neighbour)
+// would hold it still for dozens of frames and then jump a whole pixel: the visible stepping of
+// a "jittery" push-in.
+TEST(MotionTest, ASlowPushInMovesBySubPixelStepsEveryFrame) {
+  const int w = 270, h = 480, frames = 300;
+  Image still(w, h);
+  for (int y = 0; y < h; ++y) {
+    for (int x = 0; x < w; ++x) {
+      uint8_t v = x < 68 ? 0 : 255;  // the edge at x = 68, 67 px left of the centre
+      uint8_t* px = still.Row(y) + 4 * x;
+      px[0] = px[1] = px[2] = v;
+      px[3] = 255;
+    }
+  }
+  Motion motion(still, CameraMove::kPushIn, w, h, frames);
+  Image frame(w, h);
+  std::vector<double> edge;
+  for (int i = 0; i < frames; ++i) {
+    motion.Render(i, &frame);
+    edge.push_back(EdgeX(frame, h / 2, 20, 110));
+  }
+  EXPECT_NEAR(edge.front(), 68, 0.01);
+  EXPECT_NEAR(edge.back(), 135 - 67 * Motion::kMoveZoom, 0.1);
+  // The middle half of the move, where it is fastest: every frame a step, none a jump.
+  for (int i = frames / 4; i < 3 * frames / 4; ++i) {
+    const double step = edge[i] - edge[i + 1];
+    EXPECT_GT(step, 0.01) << "frame " << i << ": the edge did not move";
+    EXPECT_LT(step, 0.1) << "frame " << i << ": the edge jumped";
+  }
+}
+
 TEST(MotionTest, PansSlideAcrossTheSpareWidth) {
   Motion left(TestCard(270, 480), CameraMove::kPanLeft, 270, 480, 30);
   Motion right(TestCard(270, 480), CameraMove::kPanRight, 270, 480, 30);
