@@ -8,6 +8,7 @@
 #include "post/subtitles.h"
 #include "schema/shots.h"
 #include "schema/timeline.h"
+#include "schema/transcript.h"
 #include "schema/timing.h"
 #include "schema/voice_track.h"
 #include "schema/yaml_io.h"
@@ -55,7 +56,7 @@ std::vector<std::string> PackTexts(const GenrePack& pack) {
   return out;
 }
 
-Result<EpisodeInput> ReadEpisode(const fs::path& root, const Bible& bible, Ledger* ledger, int n) {
+Result<EpisodeInput> ReadEpisode(const fs::path& root, const Settings& settings, const Bible& bible, Ledger* ledger, int n) {
   std::string dir = EpisodeDir(n);
   EpisodeInput ep;
   ep.number = n;
@@ -65,11 +66,18 @@ Result<EpisodeInput> ReadEpisode(const fs::path& root, const Bible& bible, Ledge
   ep.text = SpokenAndShown(script);
   auto units = ScriptUnits(script);
 
-  // Measured times: the shot list has one shot per script unit, timed from the voices.
+  // Measured times: the shot list has one shot per script unit, timed from the voices, and an
+  // establishing shot ("E007") before a scene that opens on a line.
   std::optional<Shots> shots;
+  std::vector<const Shot*> unit_shots;
   if (Exists(root, dir + "/shots.yaml") && Exists(root, dir + "/timeline.json")) {
     auto loaded = Load<Shots>(root, dir + "/shots.yaml");
-    if (loaded.ok() && loaded->shots.size() == units.size()) shots = std::move(*loaded);
+    if (loaded.ok()) {
+      shots = std::move(*loaded);
+      for (const auto& s : shots->shots)
+        if (s.id.empty() || s.id[0] != 'E') unit_shots.push_back(&s);
+      if (unit_shots.size() != units.size()) shots.reset();
+    }
   }
   double t = 0;
   for (size_t i = 0; i < units.size(); ++i) {
@@ -83,8 +91,8 @@ Result<EpisodeInput> ReadEpisode(const fs::path& root, const Bible& bible, Ledge
     if (line.dialogue) ep.cue_names.push_back(u.character);
     double seconds = 0;
     if (shots) {
-      line.start_s = shots->shots[i].start_s;
-      seconds = shots->shots[i].duration_s;
+      line.start_s = unit_shots[i]->start_s;
+      seconds = unit_shots[i]->duration_s;
     } else {
       line.start_s = t;
       seconds = line.dialogue ? kLineLeadSeconds + EstimateSpeechSeconds(u.text, who ? who->voice.rate : 165) + kLinePadSeconds
@@ -103,9 +111,17 @@ Result<EpisodeInput> ReadEpisode(const fs::path& root, const Bible& bible, Ledge
     if (timeline.ok()) {
       ep.seconds = timeline->Seconds();
       SubtitleStyle style;
+      style.max_chars_latin = settings.subtitles.max_chars_latin;
+      style.max_chars_cjk = settings.subtitles.max_chars_cjk;
       for (const auto& c : timeline->cues)
         ep.cues.push_back({c.text, BreakSubtitleLines(c.text, style), c.start_ms / 1000.0, c.end_ms / 1000.0});
     }
+  }
+  if (Exists(root, dir + "/transcript.yaml")) {
+    RW_ASSIGN(Transcript heard, Load<Transcript>(root, dir + "/transcript.yaml"));
+    ep.transcribed_lines = static_cast<int>(heard.lines.size());
+    for (const auto& l : heard.lines)
+      if (l.mismatch) ep.misheard.push_back({l.line, l.start_s, l.script, l.heard, l.error});
   }
   if (ledger) {
     auto lines = ledger->LineAuthors(dir + "/script.fountain");
@@ -144,7 +160,7 @@ Result<SeriesReport> EvaluateSeries(const fs::path& root, const std::vector<int>
   for (int n : wanted) {
     if (!Exists(root, EpisodeDir(n) + "/script.fountain"))
       return BadInput(EpisodeDir(n), "has no script yet: build it (--until script) before evaluating it");
-    RW_ASSIGN(EpisodeInput ep, ReadEpisode(root, input.bible, ledger.get(), n));
+    RW_ASSIGN(EpisodeInput ep, ReadEpisode(root, input.settings, input.bible, ledger.get(), n));
     input.episodes.push_back(std::move(ep));
   }
   return Evaluate(input);

@@ -33,6 +33,7 @@
 #include "schema/bible.h"
 #include "schema/shots.h"
 #include "schema/timeline.h"
+#include "schema/transcript.h"
 #include "schema/timing.h"
 #include "schema/translation.h"
 #include "schema/voice_track.h"
@@ -41,6 +42,7 @@
 #include "providers/chat_client.h"
 #include "providers/image_client.h"
 #include "providers/speech_client.h"
+#include "providers/transcription_client.h"
 #include "providers/video_client.h"
 #include "post/conform.h"
 #include "story/genre_pack.h"
@@ -184,6 +186,8 @@ class SeriesBuild {
       images_ = std::make_unique<ImageClient>(settings_.providers.images, root_);
     if (!settings_.providers.speech.kind.empty()) speech_ = std::make_unique<SpeechClient>(settings_.providers.speech);
     if (!settings_.providers.video.kind.empty()) video_ = std::make_unique<VideoClient>(settings_.providers.video, root_);
+    if (!settings_.providers.transcription.kind.empty())
+      transcription_ = std::make_unique<TranscriptionClient>(settings_.providers.transcription);
   }
 
   Status Run(BuildSummary& summary);
@@ -246,6 +250,7 @@ class SeriesBuild {
   Status WritePostStep(StageContext& ctx, int n, const PostStepSettings& step, const std::string& from);
   Status WriteTimeline(StageContext& ctx, int n);
   Status WriteSubtitles(StageContext& ctx, int n);
+  Status WriteTranscript(StageContext& ctx, int n);
   // The stage whose clips the episode plays: the last post step's, else the clips stage.
   std::string ClipsStage(int n) const {
     const auto& post = settings_.providers.post;
@@ -281,6 +286,7 @@ class SeriesBuild {
   std::unique_ptr<ImageClient> images_;   // providers.images, when set
   std::unique_ptr<SpeechClient> speech_;  // providers.speech, when set
   std::unique_ptr<VideoClient> video_;    // providers.video, when set
+  std::unique_ptr<TranscriptionClient> transcription_;  // providers.transcription, when set
 };
 
 Json SeriesBuild::WriterSettings() const {
@@ -530,6 +536,15 @@ Status SeriesBuild::Episode(int n, BuildSummary& summary) {
   subtitles.version = 2;  // Chinese lines break between words
   subtitles.run = [this, n](StageContext& ctx) { return WriteSubtitles(ctx, n); };
   RW_TRY(Stage(subtitles, summary));
+  if (transcription_ && Wanted("transcribe")) {
+    // Every voiced line heard back by the transcription server and checked against the script.
+    StageSpec transcribe = spec("transcribe", {ep + "/voice", ep + "/timeline"});
+    transcribe.settings = {{"transcription", Json::parse(CanonicalJson(settings_.providers.transcription))}, {"lang", settings_.lang}};
+    transcribe.provider = "transcription " + settings_.providers.transcription.base_url + " " + settings_.providers.transcription.model;
+    transcribe.model_calls = DialogueLinesIn(n);
+    transcribe.run = [this, n](StageContext& ctx) { return WriteTranscript(ctx, n); };
+    RW_TRY(Stage(transcribe, summary));
+  }
   if (!Wanted("score")) return {};
   StageSpec score = spec("score", {ep + "/beats", ep + "/shots", ep + "/timeline", ep + "/voice"});
   score.settings = {{"music", Json::parse(CanonicalJson(settings_.music))}, {"seed", settings_.seed}};
@@ -1365,6 +1380,61 @@ Status SeriesBuild::WriteTimeline(StageContext& ctx, int n) {
   return ctx.Write(Ep(n, EpisodeName(n) + ".xml"), WriteFcp7Xml(tl, media));
 }
 
+// What the transcription server heard in each voiced line (recorded or synthesized), against the
+// script: transcript.yaml, and a line per mismatch on the terminal. Each line's transcript is
+// kept in transcript/Lnnn.txt, cached by the WAV it was heard from.
+Status SeriesBuild::WriteTranscript(StageContext& ctx, int n) {
+  RW_ASSIGN(VoiceTrack voice, Load<VoiceTrack>(root_, Ep(n, kVoiceFile)));
+  RW_ASSIGN(Timeline tl, LoadTimeline(root_, n));
+  const TranscriptionProviderSettings& ts = transcription_->settings();
+  Transcript out;
+  out.episode = n;
+  out.model = ts.model;
+  out.max_error = ts.max_error;
+  Progress progress(EpisodeName(n) + " transcribe", static_cast<int64_t>(voice.lines.size()));
+  int mismatches = 0;
+  for (const auto& line : voice.lines) {
+    RW_ASSIGN(std::string wav, ReadFile(root_ / Ep(n, line.wav)));
+    std::string rel = Ep(n, "transcript/" + line.id + ".txt");
+    std::string key = "transcript/" + ts.kind + "/1:" + Sha256Hex(ts.base_url + "\n" + ts.model + "\n" + settings_.lang + "\n" + Sha256Hex(wav));
+    RW_ASSIGN(bool restored, ctx.Restore(key, rel));
+    if (!restored) {
+      std::vector<CallRecord> calls;
+      auto heard = transcription_->Transcribe(wav, settings_.lang, &calls);
+      for (const auto& call : calls) RecordCall(ctx, call);
+      if (!heard.ok()) {
+        Error e = heard.error();
+        e.message = "cannot transcribe " + line.id + " (" + Ep(n, line.wav) + "): " + e.message;
+        return e;
+      }
+      RW_TRY(ctx.Write(rel, *heard + "\n"));
+      RW_TRY(ctx.Remember(key, rel));
+    }
+    RW_ASSIGN(std::string heard, ReadFile(ctx.Abs(rel)));
+    TranscriptLine t;
+    t.line = line.id;
+    t.character = line.character;
+    t.script = line.text;
+    t.heard = Trim(heard);
+    for (const auto& cue : tl.cues)
+      if (cue.line == line.id) t.start_s = cue.start_ms / 1000.0;
+    t.error = std::round(TranscriptError(t.script, t.heard) * 1000) / 1000;
+    t.mismatch = t.error > ts.max_error;
+    if (t.mismatch) {
+      ++mismatches;
+      char at[32];
+      std::snprintf(at, sizeof at, "%.1f", t.start_s);
+      Say("  " + EpisodeName(n) + " " + t.line + " at " + at + " s: the script says \"" + t.script + "\", the voice says \"" + t.heard + "\"");
+    }
+    out.lines.push_back(std::move(t));
+    progress.Add();
+  }
+  progress.Finish();
+  Say("  " + EpisodeName(n) + " transcribe: " + std::to_string(mismatches) + " of " + std::to_string(out.lines.size()) +
+      " lines do not match their script");
+  return ctx.Write(Ep(n, "transcript.yaml"), ToYaml(out));
+}
+
 Status SeriesBuild::WriteSubtitles(StageContext& ctx, int n) {
   RW_ASSIGN(Timeline tl, LoadTimeline(root_, n));
   SubtitleStyle style = SeriesSubtitleStyle();
@@ -1500,7 +1570,7 @@ PanelSpec PanelFor(const Bible& bible, const Shot& shot, int width, int height, 
 
 const std::vector<std::string>& StageKinds() {
   static const std::vector<std::string> kKinds = {"bible", "arc", "beats", "script", "translate", "voice", "shots",
-                                                  "timeline", "subtitles", "score", "frames", "clips", "post", "render", "report"};
+                                                  "timeline", "subtitles", "transcribe", "score", "frames", "clips", "post", "render", "report"};
   return kKinds;
 }
 

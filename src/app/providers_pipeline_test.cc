@@ -8,6 +8,9 @@
 #include <map>
 
 #include "app/control.h"
+#include "schema/voice_track.h"
+#include "schema/transcript.h"
+#include "app/evaluate.h"
 #include "app/pipeline.h"
 #include "app/series.h"
 #include "base/file.h"
@@ -347,6 +350,68 @@ TEST_F(ProviderPipelineTest, AFailingPostStepFailsClearly) {
   ASSERT_FALSE(built.ok());
   EXPECT_NE(built.error().message.find("post step matte failed for S001"), std::string::npos) << built.error().ToString();
   EXPECT_FALSE(fs::exists(root_ / "episodes/ep001/clips/matte/S001.mp4"));
+}
+
+// A transcription server hears every voiced line back; a line it hears differently from the
+// script is reported with its time and both texts, in transcript.yaml and as a subtitle error.
+TEST_F(ProviderPipelineTest, LinesAreHeardBackAndMismatchesReportedAsSubtitleErrors) {
+  fs::create_directories(root_);
+  std::map<std::string, std::string> heard_for;  // WAV bytes → what the server "hears"
+  std::mutex mu;
+  FakeMediaServer server([&](const MediaRequest& r, int) {
+    std::lock_guard<std::mutex> lock(mu);
+    if (r.path != "/v1/audio/transcriptions") return testing::JsonReply({{"error", "unexpected " + r.path}}, 404);
+    auto it = heard_for.find(r.files.at("file").content);
+    return testing::JsonReply({{"text", it == heard_for.end() ? "???" : it->second}});
+  });
+  Settings s;
+  s.idea = "A wife betrayed by her husband comes back as his biggest investor.";
+  s.episodes = 1;
+  s.seed = 4;
+  s.preset = "preview";
+  s.music.enabled = false;
+  s.providers.transcription.kind = "openai";
+  s.providers.transcription.base_url = server.Url("/v1");
+  s.providers.transcription.max_retries = 0;
+  ASSERT_TRUE(CreateSeries(root_, s).ok());
+  ASSERT_TRUE(Build("voice").ok());
+  // The server hears every line as written, except the third, which it hears as something else.
+  auto voice = LoadYaml<VoiceTrack>(root_ / "episodes/ep001/voice/lines.yaml", "lines.yaml");
+  ASSERT_TRUE(voice.ok());
+  ASSERT_GE(voice->lines.size(), 3u);
+  for (size_t i = 0; i < voice->lines.size(); ++i) {
+    const auto& line = voice->lines[i];
+    heard_for[*ReadFile(root_ / "episodes/ep001" / line.wav)] = i == 2 ? "Lunch is at noon on Tuesday." : line.text;
+  }
+  auto built = Build("transcribe");
+  ASSERT_TRUE(built.ok()) << built.error().ToString();
+  EXPECT_EQ(server.Requests("/v1/audio/transcriptions").size(), voice->lines.size());
+
+  auto transcript = LoadYaml<Transcript>(root_ / "episodes/ep001/transcript.yaml", "transcript.yaml");
+  ASSERT_TRUE(transcript.ok()) << transcript.error().ToString();
+  ASSERT_EQ(transcript->lines.size(), voice->lines.size());
+  for (size_t i = 0; i < transcript->lines.size(); ++i) {
+    EXPECT_EQ(transcript->lines[i].mismatch, i == 2) << transcript->lines[i].line << " heard " << transcript->lines[i].heard;
+  }
+  EXPECT_EQ(transcript->lines[2].heard, "Lunch is at noon on Tuesday.");
+  EXPECT_GT(transcript->lines[2].start_s, 0);
+
+  auto report = EvaluateSeries(root_);
+  ASSERT_TRUE(report.ok()) << report.error().ToString();
+  const Dimension* subtitles = nullptr;
+  for (const auto& d : report->episodes[0].dimensions)
+    if (d.name == "subtitles") subtitles = &d;
+  ASSERT_NE(subtitles, nullptr);
+  EXPECT_EQ(subtitles->metrics.at("misheard_lines"), 1);
+  bool reported = false;
+  for (const auto& reason : subtitles->reasons)
+    reported |= reason.find("L003 at ") != std::string::npos && reason.find("the voice says \"Lunch is at noon on Tuesday.\"") != std::string::npos &&
+                reason.find(voice->lines[2].text) != std::string::npos;
+  EXPECT_TRUE(reported) << ::testing::PrintToString(subtitles->reasons);
+  // Heard once: a second build asks nothing.
+  size_t before = server.Requests().size();
+  ASSERT_TRUE(Build("transcribe").ok());
+  EXPECT_EQ(server.Requests().size(), before);
 }
 
 }  // namespace

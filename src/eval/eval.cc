@@ -552,7 +552,8 @@ Dimension Subtitles(Context& c, std::vector<Finding>& fixes) {
   Scorer s("subtitles",
            std::string("100, less: 70 times the share of cues read faster than ") + Num(max_cps, 0) +
                " characters a second, 20 times the share with a line over " + std::to_string(max_line) +
-               " characters, 10 times the share with more than 2 lines",
+               " characters, 10 times the share with more than 2 lines, 40 times the share of voiced lines a "
+               "transcription server hears differently from their subtitle (when one is set)",
            false, c.ep.number);
   std::vector<EvalCue> cues = c.ep.cues;
   if (cues.empty())
@@ -594,6 +595,16 @@ Dimension Subtitles(Context& c, std::vector<Finding>& fixes) {
     s.Penalty(20 * long_lines / n, std::to_string(long_lines) + " cues with a line over " + std::to_string(max_line) + " characters",
               std::to_string(long_lines) + " cues have a line over " + std::to_string(max_line) + " characters: break them or cut words");
   if (many_lines) s.Penalty(10 * many_lines / n, std::to_string(many_lines) + " cues with more than 2 lines");
+  // What the transcription server heard: a voiced line that does not say what its subtitle says.
+  if (c.ep.transcribed_lines > 0) {
+    s.Metric("transcribed_lines", c.ep.transcribed_lines);
+    s.Metric("misheard_lines", static_cast<double>(c.ep.misheard.size()));
+    for (const auto& m : c.ep.misheard)
+      s.Penalty(40.0 / c.ep.transcribed_lines,
+                m.line + " at " + Num(m.start_s) + " s: the script says \"" + m.script + "\", the voice says \"" + m.heard + "\"",
+                m.line + " at " + Num(m.start_s) + " s is heard as \"" + m.heard + "\" but its subtitle says \"" + m.script +
+                    "\": re-record or re-voice the line, or correct the script");
+  }
   return s.Done(fixes);
 }
 

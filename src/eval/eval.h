@@ -45,12 +45,22 @@ struct EvalCue {
   double start_s = 0, end_s = 0;
 };
 
+// A voiced line a transcription server heard differently from its script (transcript.yaml).
+struct EvalMisheard {
+  std::string line;  // L004
+  double start_s = 0;
+  std::string script, heard;
+  double error = 0;  // word (Chinese: character) error rate
+};
+
 struct EpisodeInput {
   int number = 1;
   Beats beats;
   std::vector<EvalLine> lines;  // in script order
   std::vector<EvalShot> shots;  // empty before the shots stage
   std::vector<EvalCue> cues;    // empty: estimated from dialogue lines
+  int transcribed_lines = 0;    // lines a transcription server heard back (0: not checked)
+  std::vector<EvalMisheard> misheard;  // of those, the ones that do not match their script
   bool timed = false;           // times come from the voice timeline (else estimated)
   double seconds = 0;           // episode length
   std::vector<std::string> cue_names;  // character names as the script spells them, one per dialogue line

@@ -115,14 +115,14 @@ std::string ComfyExecutionError(const nlohmann::json& status) {
   return out.empty() ? std::string("status error without a message") : ShortenText(out);
 }
 
+}  // namespace
+
 std::string MultipartPart(const std::string& boundary, const std::string& disposition, const std::string& type,
                           const std::string& content) {
   std::string part = "--" + boundary + "\r\nContent-Disposition: form-data; " + disposition + "\r\n";
   if (!type.empty()) part += "Content-Type: " + type + "\r\n";
   return part + "\r\n" + content + "\r\n";
 }
-
-}  // namespace
 
 // ---- base64 and PNG --------------------------------------------------------------------------
 

@@ -98,6 +98,10 @@ bool HasPngSignature(std::string_view bytes);
 // What some unexpected bytes are, for an error: "it is empty", "it starts with \"<text>\"" or
 // "it starts with bytes 3C 21 44 4F".
 std::string DescribeLeadingBytes(std::string_view bytes);
+// One part of a multipart/form-data body (RFC 7578): "--boundary", its Content-Disposition
+// ("name=\"file\"; filename=\"a.wav\""), its Content-Type when given, then the content.
+std::string MultipartPart(const std::string& boundary, const std::string& disposition, const std::string& type,
+                          const std::string& content);
 
 // The ComfyUI values the markers of a workflow are replaced by.
 struct ComfyInputs {

@@ -108,6 +108,26 @@ struct SpeechProviderSettings {
   }
 };
 
+// A transcription server (kind "openai": POST {base_url}/audio/transcriptions, as OpenAI and
+// whisper.cpp's and faster-whisper's servers serve it). When set, every voiced line is
+// transcribed and checked against its script line (the transcribe stage).
+struct TranscriptionProviderSettings {
+  std::string kind;
+  std::string base_url;
+  std::string model = "whisper-1";
+  std::string api_key_env;
+  double timeout_s = 120;
+  int max_retries = 3;
+  int concurrency = 2;
+  double price_per_minute = 0;  // currency units per minute of audio
+  double max_error = 0.25;      // a line whose word (Chinese: character) error rate is above this is a mismatch
+  template <class V> void Fields(V& v) {
+    v("kind", kind); v("base_url", base_url); v("model", model); v("api_key_env", api_key_env); v("timeout_s", timeout_s);
+    v("max_retries", max_retries); v("concurrency", concurrency); v("price_per_minute", price_per_minute);
+    v("max_error", max_error);
+  }
+};
+
 // AI-content labels (China: GB 45438-2025 from 2025-09-01; EU AI Act Art. 50 from 2026-08).
 struct AigcSettings {
   std::string label = "AI生成 / AI-generated";  // the visible mark; empty: none (the metadata stays)
@@ -209,8 +229,10 @@ struct ProviderSettings {
   SpeechProviderSettings speech;
   VideoProviderSettings video;
   std::vector<PostStepSettings> post;
+  TranscriptionProviderSettings transcription;
   template <class V> void Fields(V& v) {
     v("chat", chat); v("images", images); v("speech", speech); v("video", video); v("post", post);
+    v("transcription", transcription);
   }
 };
 
