@@ -67,6 +67,17 @@ class ProviderPipelineTest : public ::testing::Test {
   fs::path root_;
 };
 
+// One preview episode without music: what every server test builds.
+Settings OneEpisode() {
+  Settings s;
+  s.idea = "A wife betrayed by her husband comes back as his biggest investor.";
+  s.episodes = 1;
+  s.seed = 4;
+  s.preset = "preview";
+  s.music.enabled = false;
+  return s;
+}
+
 testing::FakeReply Answer(const MediaRequest& r, int index) {
   if (r.path == "/sdapi/v1/txt2img" || r.path == "/sdapi/v1/img2img")
     return testing::JsonReply({{"images", {Base64Encode(testing::MakePng(54, 96, static_cast<uint8_t>(index * 7)))}}});
@@ -181,12 +192,7 @@ TEST_F(ProviderPipelineTest, ClipsFromAComfyUiVideoWorkflowAreConformedToTheTime
     if (r.path == "/view") return testing::BytesReply(mp4, "video/mp4");
     return testing::JsonReply({{"error", "unexpected " + r.path}}, 404);
   });
-  Settings s;
-  s.idea = "A wife betrayed by her husband comes back as his biggest investor.";
-  s.episodes = 1;
-  s.seed = 4;
-  s.preset = "preview";
-  s.music.enabled = false;
+  Settings s = OneEpisode();
   s.providers.video.kind = "comfyui";
   s.providers.video.base_url = server.Url();
   s.providers.video.workflow = "i2v.json";
@@ -245,12 +251,7 @@ TEST_F(ProviderPipelineTest, ClipsPassThroughThePostStepWorkflowsInOrder) {
     if (r.path == "/view") return testing::BytesReply(mp4, "video/mp4");
     return testing::JsonReply({{"error", "unexpected " + r.path}}, 404);
   });
-  Settings s;
-  s.idea = "A wife betrayed by her husband comes back as his biggest investor.";
-  s.episodes = 1;
-  s.seed = 4;
-  s.preset = "preview";
-  s.music.enabled = false;
+  Settings s = OneEpisode();
   PostStepSettings rife, lipsync;
   rife.name = "rife";
   rife.base_url = server.Url();
@@ -330,12 +331,7 @@ TEST_F(ProviderPipelineTest, AFailingPostStepFailsClearly) {
       return testing::JsonReply({{"name", r.files.at("image").filename}, {"subfolder", ""}, {"type", "input"}});
     return testing::JsonReply({{"error", "out of memory"}}, 500);
   });
-  Settings s;
-  s.idea = "A wife betrayed by her husband comes back as his biggest investor.";
-  s.episodes = 1;
-  s.seed = 4;
-  s.preset = "preview";
-  s.music.enabled = false;
+  Settings s = OneEpisode();
   PostStepSettings matte;
   matte.name = "matte";
   matte.base_url = server.Url();
@@ -364,12 +360,7 @@ TEST_F(ProviderPipelineTest, LinesAreHeardBackAndMismatchesReportedAsSubtitleErr
     auto it = heard_for.find(r.files.at("file").content);
     return testing::JsonReply({{"text", it == heard_for.end() ? "???" : it->second}});
   });
-  Settings s;
-  s.idea = "A wife betrayed by her husband comes back as his biggest investor.";
-  s.episodes = 1;
-  s.seed = 4;
-  s.preset = "preview";
-  s.music.enabled = false;
+  Settings s = OneEpisode();
   s.providers.transcription.kind = "openai";
   s.providers.transcription.base_url = server.Url("/v1");
   s.providers.transcription.max_retries = 0;

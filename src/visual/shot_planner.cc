@@ -135,6 +135,17 @@ Shots PlanShots(int episode, const Bible& bible, const Beats& beats, const std::
   Rng rng = Rng(seed).Fork("shots/ep" + std::to_string(episode));
   std::string last_location, last_speaker;
   int64_t start_frame = 0;
+  // Puts a shot on the frame grid after the last one, with its seed, prompt and references.
+  auto place = [&](Shot shot, double seconds) {
+    int64_t frames = std::max<int64_t>(1, static_cast<int64_t>(std::ceil(seconds * fps - 1e-9)));
+    shot.start_s = static_cast<double>(start_frame) / fps;
+    shot.duration_s = static_cast<double>(frames) / fps;
+    start_frame += frames;
+    shot.seed = static_cast<uint32_t>(StableHash64(shot.id) ^ rng.Next());
+    shot.prompt = ShotPrompt(shot, bible);
+    shot.references = ShotReferences(shot, bible);
+    out.shots.push_back(std::move(shot));
+  };
   for (size_t i = 0; i < units.size(); ++i) {
     const ShotUnit& u = units[i];
     static const Beat kNoBeat{};
@@ -161,14 +172,7 @@ Shots PlanShots(int episode, const Bible& bible, const Beats& beats, const std::
       wide.move = MoveFor(beat, wide.type, true, rng);
       const Location* l = bible.FindLocation(u.location);
       wide.caption = l ? l->name : u.location;
-      int64_t frames = std::max<int64_t>(1, static_cast<int64_t>(std::ceil(kEstablishingSeconds * fps - 1e-9)));
-      wide.start_s = static_cast<double>(start_frame) / fps;
-      wide.duration_s = static_cast<double>(frames) / fps;
-      start_frame += frames;
-      wide.seed = static_cast<uint32_t>(StableHash64(wide.id) ^ rng.Next());
-      wide.prompt = ShotPrompt(wide, bible);
-      wide.references = ShotReferences(wide, bible);
-      out.shots.push_back(std::move(wide));
+      place(std::move(wide), kEstablishingSeconds);
     }
 
     if (u.dialogue) {
@@ -199,15 +203,7 @@ Shots PlanShots(int episode, const Bible& bible, const Beats& beats, const std::
     if (n >= 2 && out.shots[n - 1].type == shot.type && out.shots[n - 2].type == shot.type) shot.type = Neighbour(shot.type);
     shot.move = MoveFor(beat, shot.type, establishing, rng);
 
-    double seconds = u.dialogue ? kLineLeadSeconds + u.seconds + kLinePadSeconds : std::max(u.seconds, 1.0);
-    int64_t frames = std::max<int64_t>(1, static_cast<int64_t>(std::ceil(seconds * fps - 1e-9)));
-    shot.start_s = static_cast<double>(start_frame) / fps;
-    shot.duration_s = static_cast<double>(frames) / fps;
-    start_frame += frames;
-    shot.seed = static_cast<uint32_t>(StableHash64(shot.id) ^ rng.Next());
-    shot.prompt = ShotPrompt(shot, bible);
-    shot.references = ShotReferences(shot, bible);
-    out.shots.push_back(std::move(shot));
+    place(std::move(shot), u.dialogue ? kLineLeadSeconds + u.seconds + kLinePadSeconds : std::max(u.seconds, 1.0));
   }
   return out;
 }
