@@ -219,8 +219,11 @@ try {
   check(await page.locator('table.plan td:text-matches("ep001/clips")').count() > 0, 'the plan lists the clips the new frame needs');
   await page.screenshot({path: path.join(artifacts, 'plan.png')});
   // Run it from this page: live progress, then done; the person's frame survives the build.
+  const jobsBefore = await page.evaluate(async () => (await (await fetch('/api/jobs')).json()).jobs.length);
   await page.click('[data-action="build"]');
-  await page.waitForSelector('#build-state.start', {timeout: 30_000});  // this build's "start": the old log is gone
+  // This build is queued (a fast one may already be done by the time the page is looked at).
+  await page.waitForFunction(async (before) => (await (await fetch('/api/jobs')).json()).jobs.length > before, jobsBefore,
+      {timeout: 30_000, polling: 200});
   await page.waitForSelector('.bar-row .bar-label:text("ep001 render")', {timeout: 60_000});
   check(/S001\.png/.test(await page.locator('pre.log').textContent()), 'the build\'s log streams into the page');
   await page.screenshot({path: path.join(artifacts, 'build-running.png')});

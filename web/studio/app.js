@@ -48,7 +48,8 @@ onBuildEvent((type, data) => {
   if (type === 'queued' && !state.running) badge.textContent = 'build queued';
   if (type === 'done') badge.textContent = `built: ${data.ran} stage${data.ran === 1 ? '' : 's'} ran`;
   if (type === 'failed') badge.textContent = 'build failed';
-  badge.className = 'build-state ' + type;
+  // Only the build's states change the badge's look; progress and log lines do not.
+  if (['start', 'queued', 'done', 'failed'].includes(type)) badge.className = 'build-state ' + type;
 });
 
 window.addEventListener('hashchange', route);
