@@ -564,10 +564,11 @@ TEST_F(E2E, KilledBuildsLeaveAConsistentSeriesAndLoseNoEdit) {
   double full_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
   std::mt19937 rng(20261126);
-  // Kill moments are drawn up to a sixth of a full build; when a run finishes before its kill
-  // (later runs have less left to do, and a loaded machine stretches the first build), the range
-  // shrinks so the next kills still land part-way.
-  double latest = std::max(0.5, full_s / 6);
+  // Kill moments are drawn up to a twentieth of a full build, so 30 runs together do about as
+  // much as one build; when a run finishes before its kill (later runs have less left to do, and
+  // a loaded machine stretches the first build), the range shrinks so the next kills still land
+  // part-way.
+  double latest = std::max(0.5, full_s / 20);
   int killed_runs = 0;
   for (int i = 0; i < 30; ++i) {
     std::string binary = RW_BINARY, dir = killed.string();
