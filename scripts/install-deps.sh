@@ -9,7 +9,7 @@ packages=(
   libass-dev libcairo2-dev libpango1.0-dev libfontconfig-dev
   libespeak-ng-dev espeak-ng-data
   libfluidsynth-dev timgm6mb-soundfont libebur128-dev
-  libsqlite3-dev libssl-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libcpp-httplib-dev
+  libicu-dev libsqlite3-dev libssl-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libcpp-httplib-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   fonts-noto-cjk fonts-dejavu-core
   ffmpeg libxml2-utils
