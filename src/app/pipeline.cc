@@ -245,6 +245,14 @@ class SeriesBuild {
   Status GenerateClip(StageContext& ctx, const Bible& bible, int n, const Shot& shot, const Shot* next, int frames,
                       const std::string& rel);
   int DialogueLinesIn(int n) const;
+  // What every video workflow is told about a shot: its prompt, the series' size and rate, its
+  // length in frames and its seed.
+  VideoRequest ShotVideoRequest(const Bible& bible, const Shot& shot, int frames) const;
+  // Asks `server` for the clip, records its calls, conforms what comes back to the request's size,
+  // rate and length at `rel`, and remembers it under `key`. `failed` and `unusable` begin the
+  // errors ("cannot make the clip for S001").
+  Status FetchClip(StageContext& ctx, VideoClient& server, const VideoRequest& request, const std::string& key,
+                   const std::string& rel, const std::string& failed, const std::string& unusable);
   Status WriteClips(StageContext& ctx, int n);
   // One post step over every shot's clip in `from` (a folder of the episode), into clips/<name>/.
   Status WritePostStep(StageContext& ctx, int n, const PostStepSettings& step, const std::string& from);
@@ -1162,18 +1170,12 @@ int SeriesBuild::DialogueLinesIn(int n) const {
 // Cached by all of these.
 Status SeriesBuild::GenerateClip(StageContext& ctx, const Bible& bible, int n, const Shot& shot, const Shot* next, int frames,
                                  const std::string& rel) {
-  VideoRequest request;
+  VideoRequest request = ShotVideoRequest(bible, shot, frames);
   RW_ASSIGN(request.first_frame_png, ReadFile(root_ / Ep(n, "frames/" + shot.id + ".png")));
   if (next) {
     auto last = ReadFile(root_ / Ep(n, "frames/" + next->id + ".png"));
     if (last.ok()) request.last_frame_png = std::move(*last);
   }
-  request.prompt = ExpandPrompt(shot.prompt, bible) + "; " + shot.caption;
-  request.width = preset_.width;
-  request.height = preset_.height;
-  request.fps = settings_.format.fps;
-  request.frames = frames;
-  request.seed = shot.seed;
   const VideoProviderSettings& vs = video_->settings();
   Json key_doc = {{"url", vs.base_url}, {"workflow", vs.workflow.empty() ? "" : builder_.HashOf(vs.workflow)},
                   {"negative", vs.negative_prompt}, {"first", Sha256Hex(request.first_frame_png)},
@@ -1182,23 +1184,40 @@ Status SeriesBuild::GenerateClip(StageContext& ctx, const Bible& bible, int n, c
   std::string key = "clip/" + vs.kind + "/1:" + Sha256Hex(key_doc.dump());
   RW_ASSIGN(bool restored, ctx.Restore(key, rel));
   if (restored) return {};
+  return FetchClip(ctx, *video_, request, key, rel, "cannot make the clip for " + shot.id,
+                   "the video server's clip for " + shot.id);
+}
+
+VideoRequest SeriesBuild::ShotVideoRequest(const Bible& bible, const Shot& shot, int frames) const {
+  VideoRequest request;
+  request.prompt = ExpandPrompt(shot.prompt, bible) + "; " + shot.caption;
+  request.width = preset_.width;
+  request.height = preset_.height;
+  request.fps = settings_.format.fps;
+  request.frames = frames;
+  request.seed = shot.seed;
+  return request;
+}
+
+Status SeriesBuild::FetchClip(StageContext& ctx, VideoClient& server, const VideoRequest& request, const std::string& key,
+                              const std::string& rel, const std::string& failed, const std::string& unusable) {
   std::vector<CallRecord> calls;
-  auto clip = video_->Generate(request, &calls);
+  auto clip = server.Generate(request, &calls);
   for (const auto& call : calls) RecordCall(ctx, call);
   if (!clip.ok()) {
     Error e = clip.error();
-    e.message = "cannot make the clip for " + shot.id + ": " + e.message;
+    e.message = failed + ": " + e.message;
     return e;
   }
   // The server's clip as it came, then conformed: its rate, size and length are the server's.
   fs::path source = TempPathFor(ctx.Abs(rel)).string() + "." + clip->format;
   RW_TRY(WriteFileAtomic(source, clip->bytes));
-  auto conformed = ConformClip(source, ctx.OutputPath(rel), preset_.width, preset_.height, settings_.format.fps, frames);
+  auto conformed = ConformClip(source, ctx.OutputPath(rel), request.width, request.height, request.fps, request.frames);
   std::error_code ec;
   fs::remove(source, ec);
   if (!conformed.ok()) {
     Error e = conformed.error();
-    e.message = "the video server's clip for " + shot.id + " cannot be used: " + e.message;
+    e.message = unusable + " cannot be used: " + e.message;
     return e;
   }
   return ctx.Remember(key, rel);
@@ -1307,7 +1326,7 @@ Status SeriesBuild::WritePostStep(StageContext& ctx, int n, const PostStepSettin
     int frames = static_cast<int>(std::max<int64_t>(1, std::llround(shot.duration_s * fps)));
     std::string in_rel = Ep(n, from + "/" + shot.id + ".mp4");
     std::string rel = Ep(n, "clips/" + step.name + "/" + shot.id + ".mp4");
-    VideoRequest request;
+    VideoRequest request = ShotVideoRequest(bible, shot, frames);
     RW_ASSIGN(request.clip_mp4, ReadFile(root_ / in_rel));
     // Lip-sync takes the first line spoken over the shot; a shot without one passes through.
     std::string voice_rel;
@@ -1316,12 +1335,6 @@ Status SeriesBuild::WritePostStep(StageContext& ctx, int n, const PostStepSettin
     if (lip_sync && !voice_rel.empty()) {
       RW_ASSIGN(request.voice_wav, ReadFile(root_ / voice_rel));
     }
-    request.prompt = ExpandPrompt(shot.prompt, bible) + "; " + shot.caption;
-    request.width = preset_.width;
-    request.height = preset_.height;
-    request.fps = fps;
-    request.frames = frames;
-    request.seed = shot.seed;
     Json key_doc = {{"step", Json::parse(CanonicalJson(step))}, {"workflow", builder_.HashOf(step.workflow)},
                     {"clip", Sha256Hex(request.clip_mp4)}, {"voice", Sha256Hex(request.voice_wav)},
                     {"prompt", request.prompt}, {"w", request.width}, {"h", request.height}, {"fps", fps},
@@ -1338,25 +1351,8 @@ Status SeriesBuild::WritePostStep(StageContext& ctx, int n, const PostStepSettin
       progress.Add();
       continue;
     }
-    std::vector<CallRecord> calls;
-    auto clip = server.Generate(request, &calls);
-    for (const auto& call : calls) RecordCall(ctx, call);
-    if (!clip.ok()) {
-      Error e = clip.error();
-      e.message = "post step " + step.name + " failed for " + shot.id + ": " + e.message;
-      return e;
-    }
-    fs::path source = TempPathFor(ctx.Abs(rel)).string() + "." + clip->format;
-    RW_TRY(WriteFileAtomic(source, clip->bytes));
-    auto conformed = ConformClip(source, ctx.OutputPath(rel), preset_.width, preset_.height, fps, frames);
-    std::error_code ec;
-    fs::remove(source, ec);
-    if (!conformed.ok()) {
-      Error e = conformed.error();
-      e.message = "post step " + step.name + "'s clip for " + shot.id + " cannot be used: " + e.message;
-      return e;
-    }
-    RW_TRY(ctx.Remember(key, rel));
+    RW_TRY(FetchClip(ctx, server, request, key, rel, "post step " + step.name + " failed for " + shot.id,
+                     "post step " + step.name + "'s clip for " + shot.id));
     progress.Add();
   }
   return {};
