@@ -133,3 +133,20 @@ TEST(Schema, PostStepsAreCheckedWhereTheyAreWritten) {
 
 }  // namespace
 }  // namespace rw
+
+namespace rw {
+namespace {
+
+TEST(Schema, AKeyWrittenTwiceNamesTheSecondLine) {
+  std::string yaml = ToYaml(SampleBeats());
+  yaml += "title: Another Title\n";
+  int line = 1 + static_cast<int>(std::count(yaml.begin(), yaml.end(), '\n')) - 1;
+  auto r = ParseYaml<Beats>(yaml, "ep001/beats.yaml");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().ExitCode(), 2);
+  EXPECT_EQ(r.error().where, "ep001/beats.yaml:" + std::to_string(line));
+  EXPECT_NE(r.error().message.find("'title' is written twice"), std::string::npos) << r.error().message;
+}
+
+}  // namespace
+}  // namespace rw

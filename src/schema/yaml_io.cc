@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <set>
 
 namespace rw {
 
@@ -58,6 +59,22 @@ void Emit(YAML::Emitter& out, const Json& j) {
 }
 
 }  // namespace
+
+Status CheckNoDuplicateKeys(const YAML::Node& node, const std::string& path) {
+  if (node.IsSequence()) {
+    for (const auto& item : node) RW_TRY(CheckNoDuplicateKeys(item, path));
+  } else if (node.IsMap()) {
+    std::set<std::string> seen;
+    for (const auto& entry : node) {
+      std::string key = entry.first.IsScalar() ? entry.first.Scalar() : "";
+      if (entry.first.IsScalar() && !seen.insert(key).second)
+        return BadInput(YamlDoc{path, node}.At(entry.first),
+                        "'" + key + "' is written twice here; YAML reads only one of them: merge the two into one");
+      RW_TRY(CheckNoDuplicateKeys(entry.second, path));
+    }
+  }
+  return {};
+}
 
 std::string JsonToYaml(const Json& json) {
   YAML::Emitter out;

@@ -184,6 +184,10 @@ bool ReadYamlValue(YamlReader& r, const YAML::Node& node, const std::string& fie
   return !r.failed();
 }
 
+// A key written twice in one mapping (YAML forbids it; yaml-cpp would quietly keep the first),
+// as BadInput at the second one's line.
+Status CheckNoDuplicateKeys(const YAML::Node& node, const std::string& path);
+
 // Parses YAML text into T; `path` is used in error messages.
 template <class T>
 Result<T> ParseYaml(const std::string& text, const std::string& path) {
@@ -193,6 +197,7 @@ Result<T> ParseYaml(const std::string& text, const std::string& path) {
   } catch (const YAML::Exception& e) {
     return BadInput(path + ":" + std::to_string(e.mark.line + 1), "not valid YAML: " + e.msg);
   }
+  RW_TRY(CheckNoDuplicateKeys(root, path));
   YamlReader reader(path);
   T value{};
   reader.ReadObject(root, "", value);
