@@ -8,6 +8,7 @@
 #include "base/file.h"
 #include "base/hash.h"
 #include "visual/motion.h"
+#include "visual/yuv_picture.h"
 #include "visual/painter.h"
 
 namespace rw {
@@ -41,6 +42,28 @@ void BM_MotionFrame(benchmark::State& state) {
   for (auto _ : state) motion.Render(i++ % 90, &out);
 }
 BENCHMARK(BM_MotionFrame)->Arg(static_cast<int>(CameraMove::kPushIn))->Arg(static_cast<int>(CameraMove::kPanLeft))->Unit(benchmark::kMillisecond);
+
+// The same camera drawn straight into 4:2:0 planes, as the renderer draws a shot from its still.
+void BM_ZoomFrame(benchmark::State& state) {
+  auto still = PaintPanel(SamplePanel(ShotType::kMS));
+  Motion motion(*still, CameraMove::kPushIn, 1080, 1920, 90);
+  YuvPicture picture = YuvPicture::FromImage(*still);
+  std::vector<uint8_t> planes(1080 * 1920 * 3 / 2);
+  YuvPlanes out;
+  out.data[0] = planes.data(), out.data[1] = planes.data() + 1080 * 1920, out.data[2] = out.data[1] + 540 * 960;
+  out.stride[0] = 1080, out.stride[1] = out.stride[2] = 540;
+  ZoomScratch scratch;
+  int i = 0;
+  for (auto _ : state) {
+    Motion::View v = motion.ViewAt(i++ % 90);
+    if (state.range(0)) {
+      DrawZoomed(picture, {v.zoom, v.center_x, v.center_y}, out, &scratch);
+    } else {
+      DrawZoomedPortable(picture, {v.zoom, v.center_x, v.center_y}, out, &scratch);
+    }
+  }
+}
+BENCHMARK(BM_ZoomFrame)->Arg(1)->Arg(0)->Unit(benchmark::kMillisecond);
 
 void BM_SpeakLine(benchmark::State& state) {
   VoiceSpec voice;
