@@ -56,32 +56,6 @@ class TempFile {
   bool committed_ = false;
 };
 
-Result<ff::EncodedStream> AddAacStream(AVFormatContext* out, int bitrate, const std::string& where) {
-  const AVCodec* codec = avcodec_find_encoder_by_name("aac");
-  if (codec == nullptr) return Failed("this FFmpeg has no native aac encoder", where);
-  ff::EncodedStream enc;
-  enc.codec.reset(avcodec_alloc_context3(codec));
-  if (!enc.codec) return Failed("out of memory creating the AAC encoder", where);
-  AVCodecContext* c = enc.codec.get();
-  c->sample_fmt = AV_SAMPLE_FMT_FLTP;
-  c->sample_rate = kSampleRate;
-  AVChannelLayout stereo = AV_CHANNEL_LAYOUT_STEREO;
-  int rc = av_channel_layout_copy(&c->ch_layout, &stereo);
-  if (rc < 0) return ff::AvError(rc, "cannot set the stereo layout", where);
-  c->bit_rate = bitrate;
-  c->profile = FF_PROFILE_AAC_LOW;
-  c->time_base = AVRational{1, kSampleRate};
-  if (out->oformat->flags & AVFMT_GLOBALHEADER) c->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
-  rc = avcodec_open2(c, codec, nullptr);
-  if (rc < 0) return ff::AvError(rc, "cannot open the AAC encoder", where);
-  enc.stream = avformat_new_stream(out, nullptr);
-  if (enc.stream == nullptr) return Failed("out of memory adding the audio stream", where);
-  enc.stream->time_base = c->time_base;
-  rc = avcodec_parameters_from_context(enc.stream->codecpar, c);
-  if (rc < 0) return ff::AvError(rc, "cannot copy the AAC parameters to the MP4 stream", where);
-  return enc;
-}
-
 void FillBlack(AVFrame* frame) {
   for (int y = 0; y < frame->height; ++y) std::memset(frame->data[0] + y * frame->linesize[0], 16, frame->width);
   for (int p = 1; p < 3; ++p) {
@@ -91,57 +65,121 @@ void FillBlack(AVFrame* frame) {
   }
 }
 
-// Encodes the audio that goes with the video up to output sample `until`, in encoder-sized
-// frames; `final` also sends the short last frame.
-class AudioTrack {
+// The episode's AAC-LC stereo, encoded on a thread of its own while the video segments are
+// encoded (it used to run after them, on one core, with the other idle). The packets wait in
+// memory (128 kbit/s: about 1 MB a minute) until the assembler interleaves them with the video.
+class AudioEncoder {
  public:
-  AudioTrack(ff::EncodedStream* enc, const std::vector<float>* mix, int64_t total)
-      : enc_(enc), mix_(mix), total_(total) {}
+  ~AudioEncoder() {
+    if (thread_.joinable()) thread_.join();
+  }
 
-  Status Init(const std::string& where) {
-    frame_size_ = enc_->codec->frame_size > 0 ? enc_->codec->frame_size : 1024;
-    frame_ = ff::MakeFrame();
-    if (!frame_) return Failed("out of memory allocating an audio frame", where);
-    frame_->format = enc_->codec->sample_fmt;
-    frame_->sample_rate = kSampleRate;
-    frame_->nb_samples = frame_size_;
-    int rc = av_channel_layout_copy(&frame_->ch_layout, &enc_->codec->ch_layout);
-    if (rc < 0) return ff::AvError(rc, "cannot set the audio frame's layout", where);
-    rc = av_frame_get_buffer(frame_.get(), 0);
-    if (rc < 0) return ff::AvError(rc, "cannot allocate an audio frame", where);
+  Status Open(int bitrate, const std::string& where) {
+    where_ = where;
+    const AVCodec* codec = avcodec_find_encoder_by_name("aac");
+    if (codec == nullptr) return Failed("this FFmpeg has no native aac encoder", where);
+    codec_.reset(avcodec_alloc_context3(codec));
+    if (!codec_) return Failed("out of memory creating the AAC encoder", where);
+    AVCodecContext* c = codec_.get();
+    c->sample_fmt = AV_SAMPLE_FMT_FLTP;
+    c->sample_rate = kSampleRate;
+    AVChannelLayout stereo = AV_CHANNEL_LAYOUT_STEREO;
+    int rc = av_channel_layout_copy(&c->ch_layout, &stereo);
+    if (rc < 0) return ff::AvError(rc, "cannot set the stereo layout", where);
+    c->bit_rate = bitrate;
+    c->profile = FF_PROFILE_AAC_LOW;
+    c->time_base = AVRational{1, kSampleRate};
+    c->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;  // MP4 keeps the decoder config in the sample entry
+    rc = avcodec_open2(c, codec, nullptr);
+    if (rc < 0) return ff::AvError(rc, "cannot open the AAC encoder", where);
     return {};
   }
 
-  Status EncodeUntil(int64_t until, bool final, AVFormatContext* out, AVPacket* packet, const std::string& where) {
-    until = std::min(until, total_);
-    while (sent_ < until) {
-      int n = static_cast<int>(std::min<int64_t>(frame_size_, total_ - sent_));
-      if (n < frame_size_ && !final) break;  // only the very last frame may be short
-      if (sent_ + n > until && !final) break;
-      int rc = av_frame_make_writable(frame_.get());
-      if (rc < 0) return ff::AvError(rc, "cannot get a writable audio frame", where);
-      float* left = reinterpret_cast<float*>(frame_->data[0]);
-      float* right = reinterpret_cast<float*>(frame_->data[1]);
-      const float* src = mix_->data() + 2 * sent_;
-      for (int i = 0; i < n; ++i) {
-        left[i] = std::clamp(src[2 * i], -1.0f, 1.0f);
-        right[i] = std::clamp(src[2 * i + 1], -1.0f, 1.0f);
-      }
-      frame_->nb_samples = n;
-      frame_->pts = sent_;
-      RW_TRY(ff::EncodeAndWrite(*enc_, frame_.get(), out, packet, where));
-      sent_ += n;
+  // Encodes `total` frames of `mix` (interleaved stereo) on a new thread.
+  void Start(const std::vector<float>* mix, int64_t total) {
+    thread_ = std::thread([this, mix, total] { status_ = Encode(*mix, total); });
+  }
+
+  Status Join() {
+    if (thread_.joinable()) thread_.join();
+    return status_;
+  }
+
+  // Adds the audio stream to `out`, shaped like the encoder's output.
+  Status AddStream(AVFormatContext* out) {
+    stream_ = avformat_new_stream(out, nullptr);
+    if (stream_ == nullptr) return Failed("out of memory adding the audio stream", where_);
+    stream_->time_base = codec_->time_base;
+    int rc = avcodec_parameters_from_context(stream_->codecpar, codec_.get());
+    if (rc < 0) return ff::AvError(rc, "cannot copy the AAC parameters to the MP4 stream", where_);
+    return {};
+  }
+
+  // Writes the packets that start before output sample `until` and are not written yet.
+  Status WriteUntil(int64_t until, AVFormatContext* out) {
+    for (; next_ < packets_.size(); ++next_) {
+      AVPacket* packet = packets_[next_].get();
+      if (packet->pts >= until) break;
+      av_packet_rescale_ts(packet, codec_->time_base, stream_->time_base);
+      packet->stream_index = stream_->index;
+      int rc = av_interleaved_write_frame(out, packet);
+      if (rc < 0) return ff::AvError(rc, "cannot write a packet to the MP4", where_);
     }
     return {};
   }
 
  private:
-  ff::EncodedStream* enc_;
-  const std::vector<float>* mix_;  // interleaved stereo, total_ frames
-  int64_t total_;
-  int frame_size_ = 1024;
-  int64_t sent_ = 0;
-  ff::FramePtr frame_;
+  Status Encode(const std::vector<float>& mix, int64_t total) {
+    const int frame_size = codec_->frame_size > 0 ? codec_->frame_size : 1024;
+    ff::FramePtr frame = ff::MakeFrame();
+    if (!frame) return Failed("out of memory allocating an audio frame", where_);
+    frame->format = codec_->sample_fmt;
+    frame->sample_rate = kSampleRate;
+    frame->nb_samples = frame_size;
+    int rc = av_channel_layout_copy(&frame->ch_layout, &codec_->ch_layout);
+    if (rc < 0) return ff::AvError(rc, "cannot set the audio frame's layout", where_);
+    rc = av_frame_get_buffer(frame.get(), 0);
+    if (rc < 0) return ff::AvError(rc, "cannot allocate an audio frame", where_);
+    for (int64_t sent = 0; sent < total;) {
+      const int n = static_cast<int>(std::min<int64_t>(frame_size, total - sent));
+      rc = av_frame_make_writable(frame.get());
+      if (rc < 0) return ff::AvError(rc, "cannot get a writable audio frame", where_);
+      auto* left = reinterpret_cast<float*>(frame->data[0]);
+      auto* right = reinterpret_cast<float*>(frame->data[1]);
+      const float* src = mix.data() + 2 * sent;
+      for (int i = 0; i < n; ++i) {
+        left[i] = std::clamp(src[2 * i], -1.0f, 1.0f);
+        right[i] = std::clamp(src[2 * i + 1], -1.0f, 1.0f);
+      }
+      frame->nb_samples = n;
+      frame->pts = sent;
+      RW_TRY(Drain(frame.get()));
+      sent += n;
+    }
+    return Drain(nullptr);
+  }
+
+  // Sends `frame` (null: the end) and keeps every packet the encoder has ready.
+  Status Drain(const AVFrame* frame) {
+    int rc = avcodec_send_frame(codec_.get(), frame);
+    if (rc < 0 && rc != AVERROR_EOF) return ff::AvError(rc, "the aac encoder refused a frame", where_);
+    while (true) {
+      ff::PacketPtr packet = ff::MakePacket();
+      if (!packet) return Failed("out of memory allocating a packet", where_);
+      rc = avcodec_receive_packet(codec_.get(), packet.get());
+      if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF) return {};
+      if (rc < 0) return ff::AvError(rc, "the aac encoder failed", where_);
+      packets_.push_back(std::move(packet));
+    }
+  }
+
+  std::string where_;
+  ff::CodecContextPtr codec_;
+  AVStream* stream_ = nullptr;
+  std::vector<ff::PacketPtr> packets_;
+  size_t next_ = 0;
+  std::thread thread_;
+  Status status_;
 };
 
 constexpr char kSegmentVersion[] = "render-segment/1";
@@ -669,16 +707,20 @@ Result<RenderStats> RenderEpisode(const Timeline& timeline, const std::filesyste
     segment.reused = !segment.file.empty();
   }
   KeepLargeBuffersMapped();
+  AudioEncoder audio;
+  RW_TRY(audio.Open(preset.audio_bitrate, where));
+  audio.Start(&mix, total_samples);
   const int jobs = options.jobs > 0 ? options.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   SegmentEncoder encoder(job, segments, options.segments, out_mp4, progress);
   RW_TRY(encoder.Run(jobs, burners));
 
   // Output: the segments by stream copy, and the audio.
+  RW_TRY(audio.Join());
   TempFile temp(TempPathFor(out_mp4));
   RW_ASSIGN(ff::OutputFormatPtr out, ff::OpenMp4Output(temp.path().string()));
   Assembler assembler(out.get(), preset.fps, where);
   RW_TRY(assembler.AddVideoStream(segments.front().file));
-  RW_ASSIGN(ff::EncodedStream audio, AddAacStream(out.get(), preset.audio_bitrate, where));
+  RW_TRY(audio.AddStream(out.get()));
   for (const auto& [key, value] : metadata) av_dict_set(&out->metadata, key.c_str(), value.c_str(), 0);
   AVDictionary* mux_options = nullptr;
   av_dict_set(&mux_options, "movflags", metadata.empty() ? "+faststart" : "+faststart+use_metadata_tags", 0);
@@ -686,16 +728,11 @@ Result<RenderStats> RenderEpisode(const Timeline& timeline, const std::filesyste
   av_dict_free(&mux_options);
   RW_TRY(header);
 
-  AudioTrack audio_track(&audio, &mix, total_samples);
-  RW_TRY(audio_track.Init(where));
-  ff::PacketPtr packet = ff::MakePacket(), audio_packet = ff::MakePacket();
-  if (!packet || !audio_packet) return Failed("out of memory allocating a packet", where);
-  auto audio_up_to = [&](int64_t frame) {
-    return audio_track.EncodeUntil(av_rescale(frame + 1, kSampleRate, preset.fps), false, out.get(), audio_packet.get(), where);
-  };
+  ff::PacketPtr packet = ff::MakePacket();
+  if (!packet) return Failed("out of memory allocating a packet", where);
+  auto audio_up_to = [&](int64_t frame) { return audio.WriteUntil(av_rescale(frame + 1, kSampleRate, preset.fps), out.get()); };
   for (const Segment& segment : segments) RW_TRY(assembler.Append(segment, packet.get(), audio_up_to));
-  RW_TRY(audio_track.EncodeUntil(total_samples, true, out.get(), audio_packet.get(), where));
-  RW_TRY(ff::EncodeAndWrite(audio, nullptr, out.get(), audio_packet.get(), where));
+  RW_TRY(audio.WriteUntil(INT64_MAX, out.get()));
   int rc = av_write_trailer(out.get());
   if (rc < 0) return ff::AvError(rc, "cannot finish the MP4 (moving the index to the front)", where);
   rc = avio_closep(&out->pb);
