@@ -2,13 +2,14 @@
 //
 //   rw_render_bench make DIR     paints 12 stills (1242x2208), makes their push-in clips the way
 //                                the clips stage does (visual/motion, 159 frames each: 5 s and
-//                                the 0.3 s under the next shot's cross-fade), 20 voice lines and
+//                                the 0.3 s under the next shot's cross-fade) with their plates
+//                                (visual/plate), 20 voice lines and
 //                                a music bed (48 kHz WAV), their mix with the music ducked under
 //                                the voices (DIR/mix.wav, as the score stage makes it), the
 //                                episode's ASS (20 cues, half Chinese) and DIR/melt.mlt, the same
 //                                episode for MLT's melt.
 //   rw_render_bench render DIR [--edit] [--out F] [--jobs N] [--x264-threads N] [--no-cache]
-//                              [--mix-here]
+//                              [--mix-here] [--decode]
 //                                renders the episode (60 s, 1080x1920, 30 fps: 12 shots of 5 s
 //                                with 9-frame cross-fades, subtitles, the AIGC label for 2 s,
 //                                voice and music mixed with ducking) with libx264 veryfast
@@ -16,6 +17,9 @@
 //                                the text of one cue (cue 8, on screen in the fifth shot only).
 //                                The audio is DIR/mix.wav, as in the render stage; --mix-here
 //                                mixes the voices and music inside the render instead.
+//                                Shots are drawn from their stills through the plates the
+//                                make step wrote beside the clips, as in the render stage;
+//                                --decode decodes the clips instead.
 //
 // Prints one line of key=value pairs per command, for the script to read.
 #include <chrono>
@@ -26,7 +30,9 @@
 #include <string>
 #include <vector>
 
+#include "app/plate_drawers.h"
 #include "base/file.h"
+#include "base/hash.h"
 #include "base/progress.h"
 #include "base/wav.h"
 #include "post/mix.h"
@@ -36,6 +42,7 @@
 #include "post/video_writer.h"
 #include "visual/motion.h"
 #include "visual/painter.h"
+#include "visual/plate.h"
 #include "visual/png.h"
 
 namespace rw {
@@ -271,6 +278,17 @@ int Make(const fs::path& dir) {
       if (Status s = (*writer)->Write(frame); !s.ok()) return std::fprintf(stderr, "%s\n", s.error().ToString().c_str()), 1;
     }
     if (Status s = (*writer)->Finish(); !s.ok()) return std::fprintf(stderr, "%s\n", s.error().ToString().c_str()), 1;
+    // The plate beside the clip, as the clips stage writes it: the renderer draws the shot from it.
+    Plate plate;
+    plate.clip_sha256 = Sha256File((dir / item.clip).string());
+    plate.move = CameraMove::kPushIn;
+    plate.frames = static_cast<int>(item.frames);
+    plate.fps = kFps;
+    plate.width = kW;
+    plate.height = kH;
+    const std::string still_rel = "stills/" + ShotId(i) + ".png";
+    plate.stills = {{still_rel, Sha256File((dir / still_rel).string())}};
+    if (!WriteFileAtomic(PlatePathFor(dir / item.clip), PlateJson(plate)).ok()) return 1;
     clips_s += Since(t0);
   }
   for (int i = 0; i < kCues; ++i) {
@@ -290,7 +308,8 @@ int Make(const fs::path& dir) {
   return 0;
 }
 
-int Render(const fs::path& dir, bool edit, const fs::path& out, int jobs, int x264_threads, bool cache, bool mix_here) {
+int Render(const fs::path& dir, bool edit, const fs::path& out, int jobs, int x264_threads, bool cache, bool mix_here,
+           bool decode) {
   Timeline t = Workload();
   const fs::path ass = dir / (edit ? "edited.ass" : "episode.ass");
   if (edit && !WriteFileAtomic(ass, WriteAss(Cues(true), SubtitleStyle{}, "bench")).ok()) return 1;
@@ -306,6 +325,8 @@ int Render(const fs::path& dir, bool edit, const fs::path& out, int jobs, int x2
   options.metadata = {{"title", "bench"}, {"AIGC", "{\"Label\":\"1\"}"}};
   options.jobs = jobs;
   options.x264_threads = x264_threads;
+  PlateDrawers drawers(dir);
+  if (!decode) options.drawers = &drawers;
   Result<RenderStats> stats = RenderEpisode(t, dir, ass, BenchPreset(), out, nullptr, options);
   if (!stats.ok()) return std::fprintf(stderr, "%s\n", stats.error().ToString().c_str()), 1;
   std::printf("frames=%lld seconds=%.2f fps=%.1f segments=%d encoded=%d reused=%d mb=%.1f\n",
@@ -318,14 +339,14 @@ int Main(int argc, char** argv) {
   Progress::SetMode(false, true);
   if (argc < 3) {
     std::fprintf(stderr, "usage: rw_render_bench make DIR | render DIR [--edit] [--out F] [--jobs N] [--x264-threads N] "
-                         "[--no-cache] [--mix-here]\n");
+                         "[--no-cache] [--mix-here] [--decode]\n");
     return 2;
   }
   const std::string command = argv[1];
   const fs::path dir = argv[2];
   if (command == "make") return Make(dir);
   if (command != "render") return std::fprintf(stderr, "unknown command %s\n", command.c_str()), 2;
-  bool edit = false, cache = true, mix_here = false;
+  bool edit = false, cache = true, mix_here = false, decode = false;
   fs::path out = dir / "ours.mp4";
   int jobs = 0, threads = 1;
   for (int i = 3; i < argc; ++i) {
@@ -333,12 +354,13 @@ int Main(int argc, char** argv) {
     if (a == "--edit") edit = true;
     else if (a == "--no-cache") cache = false;
     else if (a == "--mix-here") mix_here = true;
+    else if (a == "--decode") decode = true;
     else if (a == "--out" && i + 1 < argc) out = argv[++i];
     else if (a == "--jobs" && i + 1 < argc) jobs = std::atoi(argv[++i]);
     else if (a == "--x264-threads" && i + 1 < argc) threads = std::atoi(argv[++i]);
     else return std::fprintf(stderr, "unknown option %s\n", a.c_str()), 2;
   }
-  return Render(dir, edit, out, jobs, threads, cache, mix_here);
+  return Render(dir, edit, out, jobs, threads, cache, mix_here, decode);
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 
 #include "app/control.h"
 #include "app/evaluate.h"
+#include "app/plate_drawers.h"
 #include "app/series.h"
 #include "audio/dub.h"
 #include "audio/score.h"
@@ -52,6 +53,7 @@
 #include "visual/lipsync.h"
 #include "visual/motion.h"
 #include "visual/painter.h"
+#include "visual/plate.h"
 #include "visual/png.h"
 #include "visual/shot_planner.h"
 
@@ -240,6 +242,9 @@ class SeriesBuild {
   // How open the speaker's mouth is on each frame of `shot` (kMouthOpenings), from its lines'
   // visemes; empty when no one in frame speaks or the shot is too wide to see a mouth.
   Result<std::vector<uint8_t>> MouthFor(int n, const Shot& shot, const Timeline& tl, int frames) const;
+  Status WritePlate(StageContext& ctx, const std::string& key, int n, const Shot& shot, int frames,
+                    const std::string& clip_rel, const std::vector<Image>& mouths, const std::vector<uint8_t>& mouth);
+  Result<bool> RestoreClip(StageContext& ctx, const std::string& key, int n, const std::string& shot_id);
   Status GenerateFrame(StageContext& ctx, const Bible& bible, const Shot& shot, const std::string& rel);
   void RecordCall(StageContext& ctx, const CallRecord& call);
   Status GenerateClip(StageContext& ctx, const Bible& bible, int n, const Shot& shot, const Shot* next, int frames,
@@ -574,7 +579,7 @@ Status SeriesBuild::Episode(int n, BuildSummary& summary) {
   if (!Wanted("clips")) return {};
 
   StageSpec clips = spec("clips", {"bible", ep + "/beats", ep + "/frames", ep + "/shots", ep + "/timeline", ep + "/voice"});
-  clips.version = 2;  // the speaker's mouth follows the line
+  clips.version = 3;  // 2: the speaker's mouth follows the line; 3: a plate beside each clip
   clips.settings = {{"width", preset_.width}, {"height", preset_.height}, {"fps", settings_.format.fps}};
   if (video_) {
     clips.settings["video"] = Json::parse(CanonicalJson(settings_.providers.video));
@@ -1254,14 +1259,15 @@ Status SeriesBuild::WriteClips(StageContext& ctx, int n) {
     RW_ASSIGN(std::vector<uint8_t> mouth, MouthFor(n, shot, tl, frames));
     Json key_doc = {{"still", still_hash}, {"move", EnumName(shot.move)}, {"frames", frames}, {"fps", fps},
                     {"w", preset_.width}, {"h", preset_.height}, {"mouth", std::string(mouth.begin(), mouth.end())}};
-    std::string key = "clip/motion/2:" + Sha256Hex(key_doc.dump());
-    RW_ASSIGN(bool restored, ctx.Restore(key, rel));
+    std::string key = "clip/motion/3:" + Sha256Hex(key_doc.dump());
+    RW_ASSIGN(bool restored, RestoreClip(ctx, key, n, shot.id));
     if (!restored) {
       RW_ASSIGN(Image still, ReadPng(root_ / still_rel));
       // The speaker's mouth moves with the line when the still is the painter's own panel (not a
       // person's picture or a server's): the panel is repainted at each opening and each frame
       // takes the one its viseme asks for.
       std::vector<Motion> motions;
+      std::vector<Image> mouths;  // the panel at each mouth opening
       if (!mouth.empty()) {
         PanelSpec spec = FrameSpec(bible, beats, shot);
         RW_ASSIGN(Image painted, PaintPanel(spec));
@@ -1270,6 +1276,7 @@ Status SeriesBuild::WriteClips(StageContext& ctx, int n) {
             for (auto& c : spec.cast) c.mouth = c.speaking ? open : -1;
             RW_ASSIGN(Image panel, PaintPanel(spec));
             motions.emplace_back(panel, shot.move, preset_.width, preset_.height, frames);
+            mouths.push_back(std::move(panel));
           }
         }
       }
@@ -1282,11 +1289,60 @@ Status SeriesBuild::WriteClips(StageContext& ctx, int n) {
       }
       RW_TRY(writer->Finish());
       RW_TRY(ctx.Remember(key, rel));
+      RW_TRY(WritePlate(ctx, key, n, shot, frames, rel, mouths, mouth));
     } else {
       progress.Add(frames);
     }
   }
   return {};
+}
+
+// The plate beside a built-in clip (visual/plate.h): the still, or with lip-sync the panels at
+// each mouth opening (`mouths`, written beside the clip) and which one each frame shows. The
+// renderer draws the shot from it rather than decoding the clip.
+Status SeriesBuild::WritePlate(StageContext& ctx, const std::string& key, int n, const Shot& shot, int frames,
+                               const std::string& clip_rel, const std::vector<Image>& mouths, const std::vector<uint8_t>& mouth) {
+  Plate plate;
+  plate.clip_sha256 = Sha256File(ctx.OutputPath(clip_rel).string());
+  plate.move = shot.move;
+  plate.frames = frames;
+  plate.fps = settings_.format.fps;
+  plate.width = preset_.width;
+  plate.height = preset_.height;
+  if (mouths.empty()) {
+    const std::string still = "frames/" + shot.id + ".png";
+    plate.stills.push_back({still, builder_.HashOf(Ep(n, still))});
+  }
+  for (size_t k = 0; k < mouths.size(); ++k) {
+    const std::string still = "clips/" + shot.id + ".m" + std::to_string(k) + ".png";
+    RW_TRY(WritePng(ctx.OutputPath(Ep(n, still)), mouths[k]));
+    RW_TRY(ctx.Remember(key + "/" + still, Ep(n, still), false));
+    plate.stills.push_back({still, Sha256File(ctx.OutputPath(Ep(n, still)).string())});
+  }
+  if (!mouths.empty()) {
+    for (uint8_t m : mouth) plate.pick += static_cast<char>('0' + m);
+  }
+  const std::string plate_rel = Ep(n, "clips/" + shot.id + ".plate.json");
+  RW_TRY(ctx.Write(plate_rel, PlateJson(plate)));
+  return ctx.Remember(key + "/plate", plate_rel, false);
+}
+
+// The clip made under `key` before, with its plate and the mouth panels the plate names; false
+// when any of them is not in the cache.
+Result<bool> SeriesBuild::RestoreClip(StageContext& ctx, const std::string& key, int n, const std::string& shot_id) {
+  RW_ASSIGN(bool restored, ctx.Restore(key, Ep(n, "clips/" + shot_id + ".mp4")));
+  if (!restored) return false;
+  const std::string plate_rel = Ep(n, "clips/" + shot_id + ".plate.json");
+  RW_ASSIGN(restored, ctx.Restore(key + "/plate", plate_rel, false));
+  if (!restored) return false;
+  RW_ASSIGN(std::string text, ReadFile(ctx.OutputPath(plate_rel)));
+  RW_ASSIGN(Plate plate, ParsePlate(text, ctx.OutputPath(plate_rel).string()));
+  for (const PlateStill& still : plate.stills) {
+    if (still.path.rfind("clips/", 0) != 0) continue;  // the frame stage's still
+    RW_ASSIGN(restored, ctx.Restore(key + "/" + still.path, Ep(n, still.path), false));
+    if (!restored) return false;
+  }
+  return true;
 }
 
 Result<std::vector<uint8_t>> SeriesBuild::MouthFor(int n, const Shot& shot, const Timeline& tl, int frames) const {
@@ -1522,6 +1578,9 @@ Status SeriesBuild::WriteRender(StageContext& ctx, int n, const std::string& cre
   // cross-fades yet: every item has fade_in_frames 0).
   StoreSegmentCache segments(builder_);
   options.segments = &segments;
+  // Shots the built-in clips stage made are drawn from their stills (their plates), not decoded.
+  PlateDrawers drawers(root_ / EpisodeDir(n), [&segments](const fs::path& file) { return segments.HashOf(file); });
+  options.drawers = &drawers;
   RW_ASSIGN(RenderStats stats, RenderEpisode(tl, root_ / EpisodeDir(n), ass, preset_, ctx.OutputPath(Ep(n, VideoName(n, lang))), &progress, options));
   progress.Finish();
   ctx.items_made += stats.segments_encoded;

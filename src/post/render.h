@@ -2,7 +2,8 @@
 // FFmpeg libraries and libass.
 //
 // Video: the timeline's video track, each clip (an MP4 path relative to the episode folder)
-// decoded and scaled to the preset size (bilinear; frame sizes need not match the preset). A clip
+// drawn by the caller's ItemDrawers when they have a drawer for it, else decoded and scaled to
+// the preset size (bilinear; frame sizes need not match the preset). A clip
 // shorter than its slot holds its last frame, a longer one is cut, a frame no clip covers is
 // black. Clip frames are picked by timestamp (the latest frame at or before the output frame's
 // time), so a clip at another frame rate is retimed rather than slowed. Where items overlap the
@@ -15,7 +16,8 @@
 //
 // Segments: the video is encoded in segments, one per video item (from the frame it starts,
 // its incoming cross-fade included, to the frame the next item starts; frames before the first
-// item make one more), each a closed-GOP H.264 MP4 of its own, encoded `jobs` at a time. The
+// item make one more), and one more every 2 s (rounded up to whole GOPs) into a longer item,
+// each a closed-GOP H.264 MP4 of its own, encoded `jobs` at a time. The
 // episode is then assembled by stream copy (no re-encode) of the segments after one another,
 // with the audio. A segment's key hashes everything that shapes its pixels and bits: the
 // renderer's version, the preset's video settings, its frame range, the items on screen in it
@@ -38,6 +40,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -87,6 +90,28 @@ class FolderSegmentCache : public SegmentCache {
   std::filesystem::path dir_;
 };
 
+// Draws a video item's frames straight into the renderer's frames, in place of decoding its
+// clip: the built-in camera moves, drawn from their stills (app/plate_drawers). Segments are
+// encoded on several threads; each asks for drawers of its own.
+class ItemDrawer {
+ public:
+  virtual ~ItemDrawer() = default;
+  // The item as it shows `seconds` after its first frame (past its end: its last frame), into
+  // yuv420p planes of the size the drawer was opened at.
+  virtual void Draw(double seconds, uint8_t* const data[3], const int stride[3]) = 0;
+};
+
+class ItemDrawers {
+ public:
+  virtual ~ItemDrawers() = default;
+  // What a drawer would draw for `item`, for the segment keys; empty when its clip must be
+  // decoded. Called from one thread, before any Open.
+  virtual std::string Fingerprint(const TimelineVideo& item) = 0;
+  // A drawer for an item Fingerprint gave a value for, at width x height. Called from the
+  // encoding threads at once.
+  virtual Result<std::unique_ptr<ItemDrawer>> Open(const TimelineVideo& item, int width, int height) = 0;
+};
+
 // The visible AI-content label (GB 45438-2025 §5.4; EU AI Act Art. 50): text at least 5% of the
 // frame's short side high, on the opening frames for `seconds` (0: the whole episode).
 struct AigcLabel {
@@ -104,6 +129,7 @@ struct RenderOptions {
   SegmentCache* segments = nullptr;  // null: every segment is encoded (and thrown away after)
   int jobs = 0;                      // segments encoded at once; 0: one per core
   int x264_threads = 1;              // threads of each segment's encoder (0: x264's auto)
+  ItemDrawers* drawers = nullptr;    // null: every item's clip is decoded
 };
 
 // The ASS script that draws `label` on a width×height frame, for an episode `seconds` long.

@@ -127,6 +127,34 @@ constexpr char kCues[] =
     "Dialogue: 0,0:00:01.20,0:00:01.80,Default,,0,0,0,,第一句 one\n"
     "Dialogue: 0,0:00:01.90,0:00:02.50,Default,,0,0,0,,second line\n";
 
+TEST_F(SegmentsTest, ALongShotIsCutAtItsGopsSoALineReencodesOnlyThePartItIsIn) {
+  // One 5 s shot at a 1 s GOP: cut every two GOPs (2 s), so three segments.
+  preset_.gop_seconds = 1;
+  WriteClip("clips/long.mp4", 150, 0);
+  Timeline timeline;
+  timeline.name = "ep001";
+  timeline.frames = 150;
+  timeline.video = {{"s01", "clips/long.mp4", 0, 150}};
+  CountingCache cache(dir_ / "cache");
+  RenderOptions options;
+  options.segments = &cache;
+  const fs::path out = dir_ / "out" / "ep001.mp4";
+  const std::string cue = "Dialogue: 0,0:00:02.20,0:00:02.80,Default,,0,0,0,,a line\n";
+  auto first = RenderEpisode(timeline, dir_, WriteAss(cue), preset_, out, nullptr, options);
+  ASSERT_TRUE(first.ok()) << first.error().ToString();
+  EXPECT_EQ(first->segments, 3);
+  auto info = ff::testing::Probe(out);
+  ASSERT_FALSE(info.streams.empty());
+  EXPECT_EQ(info.streams[0].packets, 150);
+
+  // The line, on screen from 2.2 s to 2.8 s, lies in the second piece only.
+  auto edited = RenderEpisode(timeline, dir_, WriteAss("Dialogue: 0,0:00:02.20,0:00:02.80,Default,,0,0,0,,another line\n"),
+                              preset_, out, nullptr, options);
+  ASSERT_TRUE(edited.ok()) << edited.error().ToString();
+  EXPECT_EQ(edited->segments_encoded, 1);
+  EXPECT_EQ(edited->segments_reused, 2);
+}
+
 TEST_F(SegmentsTest, AChangedCueReencodesOnlyTheSegmentsItIsOnScreenIn) {
   Timeline timeline = ThreeShots();
   CountingCache cache(dir_ / "cache");

@@ -59,16 +59,19 @@ Motion::Motion(const Image& still, CameraMove move, int out_width, int out_heigh
   cairo_surface_flush(fitted_.get());
 }
 
-Motion::View Motion::ViewAt(int index) const {
-  index = std::clamp(index, 0, frames_ - 1);
-  double t = frames_ > 1 ? static_cast<double>(index) / (frames_ - 1) : 0.0;
+Motion::View Motion::ViewAt(int index) const { return PathAt(move_, out_width_, out_height_, frames_, index); }
+
+Motion::View Motion::PathAt(CameraMove move, int out_width, int out_height, int frames, int index) {
+  frames = std::max(1, frames);
+  index = std::clamp(index, 0, frames - 1);
+  double t = frames > 1 ? static_cast<double>(index) / (frames - 1) : 0.0;
   double e = Smoothstep(t);
-  double cx = out_width_ / 2.0;
-  double cy = out_height_ / 2.0;
+  double cx = out_width / 2.0;
+  double cy = out_height / 2.0;
   // Half the spare width/height at the move zoom: how far the centre can travel from the middle.
   double spare_x = cx * (1 - 1 / kMoveZoom);
   double spare_y = cy * (1 - 1 / kMoveZoom);
-  switch (move_) {
+  switch (move) {
     case CameraMove::kPushIn: return {Lerp(1.0, kMoveZoom, e), cx, cy};
     case CameraMove::kPullOut: return {Lerp(kMoveZoom, 1.0, e), cx, cy};
     case CameraMove::kPanLeft: return {kMoveZoom, Lerp(cx + spare_x, cx - spare_x, e), cy};
@@ -78,6 +81,14 @@ Motion::View Motion::ViewAt(int index) const {
     case CameraMove::kStatic: break;
   }
   return {Lerp(1.0, kStaticZoom, e), cx, cy};
+}
+
+Image Motion::Fitted() const {
+  Image image(out_width_, out_height_);
+  const uint8_t* data = cairo_image_surface_get_data(fitted_.get());
+  const int stride = cairo_image_surface_get_stride(fitted_.get());
+  for (int y = 0; y < out_height_; ++y) std::memcpy(image.Row(y), data + static_cast<size_t>(y) * stride, image.stride);
+  return image;
 }
 
 void Motion::Render(int index, Image* out) const {

@@ -51,6 +51,11 @@ class Motion {
     double center_y = 0;
   };
   View ViewAt(int index) const;
+  // The same camera for any frame size and length, without a still.
+  static View PathAt(CameraMove move, int out_width, int out_height, int frames, int index);
+
+  // The still as fitted to the frame (out_width x out_height), which every frame samples.
+  Image Fitted() const;
 
   int frames() const { return frames_; }
   int out_width() const { return out_width_; }
