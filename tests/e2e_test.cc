@@ -207,6 +207,9 @@ TEST_F(E2E, OneEpisodeAtPreviewRendersAPlayableMp4) {
   EXPECT_EQ(Trim(cover.out), "1080,1920");
   EXPECT_TRUE(fs::exists(delivery / "scripts/ep001.fdx"));
   EXPECT_TRUE(fs::exists(delivery / "editing/ep001/ep001.otio"));
+  EXPECT_TRUE(fs::exists(delivery / "editing/ep001/clips/S001.mp4"));
+  // The clips' plates (the renderer's) stay behind: only media goes to the editor.
+  for (const auto& f : fs::directory_iterator(delivery / "editing/ep001/clips")) EXPECT_EQ(f.path().extension(), ".mp4") << f.path();
   // The editor hand-off: FCPXML and FCP7 XML parse in an independent reader (xmllint).
   for (const char* file : {"ep001.fcpxml", "ep001.xml"}) {
     ASSERT_TRUE(fs::exists(delivery / "editing/ep001" / file)) << file;

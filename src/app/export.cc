@@ -104,6 +104,8 @@ Result<ExportReport> ExportSeries(const fs::path& root, const fs::path& to, cons
         if (!f.is_regular_file()) continue;
         std::string name = f.path().filename().string();
         if (name.find(".tmp") != std::string::npos) continue;
+        // The clips' plates and mouth panels are the renderer's, not media for an editor.
+        if (std::string(sub) == "clips" && f.path().extension() != ".mp4") continue;
         items.push_back({"editing/" + ep + "/" + sub + "/" + name, f.path(), "", "media"});
       }
     }

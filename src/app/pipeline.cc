@@ -1586,9 +1586,11 @@ Status SeriesBuild::WriteRender(StageContext& ctx, int n, const std::string& cre
   ctx.items_made += stats.segments_encoded;
   ctx.items_reused += stats.segments_reused;
   char line[256];
-  std::snprintf(line, sizeof line, "  %s render: %lld frames in %.1fs (%.1f fps), %d of %d segments encoded, %.1f MB",
+  std::snprintf(line, sizeof line,
+                "  %s render: %lld frames in %.1fs (%.1f fps), %d of %d segments encoded, %d of %d shots drawn from their "
+                "stills, %.1f MB",
                 EpisodeName(n).c_str(), static_cast<long long>(stats.frames), stats.wall_seconds, stats.fps,
-                stats.segments_encoded, stats.segments, stats.bytes / 1e6);
+                stats.segments_encoded, stats.segments, stats.items_drawn, stats.items, stats.bytes / 1e6);
   Say(line);
   return {};
 }

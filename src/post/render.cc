@@ -790,6 +790,8 @@ Result<RenderStats> RenderEpisode(const Timeline& timeline, const std::filesyste
   stats.mix = stats_mix;
   stats.frames = frames;
   stats.segments = static_cast<int>(segments.size());
+  stats.items = static_cast<int>(timeline.video.size());
+  stats.items_drawn = static_cast<int>(job.drawn.size());
   for (const Segment& segment : segments) (segment.reused ? stats.segments_reused : stats.segments_encoded)++;
   stats.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   stats.fps = stats.wall_seconds > 0 ? static_cast<double>(frames) / stats.wall_seconds : 0;
