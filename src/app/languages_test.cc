@@ -247,7 +247,7 @@ TEST_F(LanguagesTest, TheChatServerTranslatesAndAPersonsEditSurvivesARebuild) {
   ASSERT_TRUE(WriteFileAtomic(root_ / "episodes/ep001/script.fountain", script).ok());
   auto moved = Build("translate");
   ASSERT_TRUE(moved.ok()) << moved.error().ToString();
-  EXPECT_GT(server.Requests().size(), calls);
+  EXPECT_EQ(server.Requests().size(), calls + 1);  // the changed line's batch (here the only one)
   EXPECT_EQ(Read("episodes/ep001/lang/zh/lines.yaml"), edited);
   EXPECT_NE(Read("episodes/ep001/lang/zh/variants/lines.yaml").find("An entirely new line."), std::string::npos);
 }
@@ -276,6 +276,19 @@ TEST_F(LanguagesTest, TheWholeScriptIsTranslatedForReadingWhenAskedTo) {
   auto parsed = ParseFountain(copy, "zh/script.fountain");
   ASSERT_TRUE(parsed.ok()) << parsed.error().ToString();
   EXPECT_EQ(LinesToTranslate(*parsed, Bible{}).size(), lines);
+
+  // One spoken line changes: its batch is asked again; the action batches, unchanged, are not
+  // (their replies are kept in the build's store).
+  std::string fountain = *text;
+  const std::string source = LinesToTranslate(*script, Bible{}).at(0).source;
+  ASSERT_NE(fountain.find(source), std::string::npos);
+  fountain.replace(fountain.find(source), source.size(), "An entirely new line.");
+  ASSERT_TRUE(WriteFileAtomic(root_ / "episodes/ep001/script.fountain", fountain).ok());
+  size_t before = server.Requests().size();
+  auto again = Build("translate");
+  ASSERT_TRUE(again.ok()) << again.error().ToString();
+  EXPECT_EQ(server.Requests().size(), before + 1);
+  EXPECT_NE(Read("episodes/ep001/lang/zh/script.fountain").find("中文A001"), std::string::npos);
 }
 
 TEST_F(LanguagesTest, AFailingTranslationWritesNothing) {

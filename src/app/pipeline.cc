@@ -172,6 +172,31 @@ class StoreSegmentCache : public SegmentCache {
   Builder& builder_;
 };
 
+// A translator's checked replies, kept in the build's content store through the ledger's memos
+// (blob first, then memo, so a killed build never leaves a memo without its reply), by the model
+// and the request: an edit to one line asks the server again for its batch only.
+class StoreReplyCache : public ReplyCache {
+ public:
+  StoreReplyCache(Builder& builder, const Json& model) : builder_(builder), model_(model.dump()) {}
+  std::optional<std::string> Find(const std::string& request_hash) override {
+    auto hash = builder_.ledger().GetMemo(Key(request_hash));
+    if (!hash || !builder_.store().Has(*hash)) return std::nullopt;
+    Result<std::string> text = ReadFile(builder_.store().PathOf(*hash));
+    return text.ok() ? std::optional<std::string>(*text) : std::nullopt;
+  }
+  void Keep(const std::string& request_hash, const std::string& reply) override {
+    // A reply that cannot be kept is asked for again next time; the build goes on.
+    if (Result<std::string> hash = builder_.store().Put(reply); hash.ok()) {
+      (void)builder_.ledger().PutMemo(Key(request_hash), *hash);
+    }
+  }
+
+ private:
+  std::string Key(const std::string& request_hash) const { return "translate/reply:" + Sha256Hex(model_ + request_hash); }
+  Builder& builder_;
+  std::string model_;
+};
+
 class SeriesBuild {
  public:
   SeriesBuild(fs::path root, Settings settings, RenderPreset preset, GenrePack pack, std::string pack_hash,
@@ -783,8 +808,9 @@ Status SeriesBuild::WriteTranslation(StageContext& ctx, int n, const std::string
                               lang + ", lines: one {id: L001, text: …} per dialogue line in script order) and build again");
   }
   RW_ASSIGN(Glossary glossary, Load<Glossary>(root_, GlossaryFile(lang)));
+  StoreReplyCache replies(builder_, TranslatorSettings(lang));
   RW_ASSIGN(Translation made, AskModel<Translation>(ctx, [&](auto& calls) {
-              return LlmTranslateLines(bible, settings_.lang, lang, glossary, lines, *chat_, &calls);
+              return LlmTranslateLines(bible, settings_.lang, lang, glossary, lines, *chat_, &calls, kTranslateBatch, &replies);
             }));
   RW_TRY(ctx.Write(rel, ToYaml(made)));
   return WriteScriptCopy(ctx, n, lang, script, bible, made);
@@ -799,8 +825,10 @@ Status SeriesBuild::WriteScriptCopy(StageContext& ctx, int n, const std::string&
   Translation actions;
   actions.lang = lang;
   if (chat_) {
+    StoreReplyCache replies(builder_, TranslatorSettings(lang));
     RW_ASSIGN(actions, AskModel<Translation>(ctx, [&](auto& calls) {
-                return LlmTranslateLines(bible, settings_.lang, lang, glossary, ActionsToTranslate(script), *chat_, &calls);
+                return LlmTranslateLines(bible, settings_.lang, lang, glossary, ActionsToTranslate(script), *chat_, &calls,
+                                         kTranslateBatch, &replies);
               }));
   } else {
     Say("  " + Ep(n, LangDir(lang) + "script.fountain") + ": the action stays as written (no chat server)");

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "base/hash.h"
 #include "base/text.h"
 
 namespace rw {
@@ -253,7 +254,7 @@ Result<Glossary> LlmTranslateNames(const Bible& bible, const std::string& from, 
 
 Result<Translation> LlmTranslateLines(const Bible& bible, const std::string& from, const std::string& to,
                                       const Glossary& glossary, const std::vector<LineToTranslate>& lines, ChatClient& client,
-                                      std::vector<CallRecord>* calls, size_t batch) {
+                                      std::vector<CallRecord>* calls, size_t batch, ReplyCache* cache) {
   Translation translation;
   translation.lang = to;
   std::map<std::string, std::string> done;
@@ -265,7 +266,18 @@ Result<Translation> LlmTranslateLines(const Bible& bible, const std::string& fro
     std::vector<ChatMessage> messages = {{"system", SystemPrompt(from, to)},
                                          {"user", BatchPrompt(bible, to, glossary, part, before)}};
     auto validate = [&](const json& reply) { return ReadLines(glossary, part, reply, nullptr); };
-    auto reply = client.AskJson(messages, "translation", LinesSchema(), validate, calls);
+    json asked = json::array();
+    for (const auto& m : messages) asked.push_back({m.role, m.content});
+    const std::string request_hash = Sha256Hex(asked.dump());
+    std::optional<Result<json>> kept;
+    if (cache != nullptr) {
+      if (std::optional<std::string> text = cache->Find(request_hash)) {
+        json parsed = json::parse(*text, nullptr, false);
+        if (!parsed.is_discarded() && validate(parsed).empty()) kept.emplace(std::move(parsed));
+      }
+    }
+    Result<json> reply = kept ? std::move(*kept) : client.AskJson(messages, "translation", LinesSchema(), validate, calls);
+    if (cache != nullptr && reply.ok() && !kept) cache->Keep(request_hash, reply->dump());
     std::string which = part.front()->id + "–" + part.back()->id;
     if (!reply.ok()) {
       Error e = reply.error();

@@ -16,6 +16,7 @@
 // the last problem, and returns nothing (the caller writes nothing).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -57,11 +58,23 @@ std::string LanguageName(const std::string& lang);
 Result<Glossary> LlmTranslateNames(const Bible& bible, const std::string& from, const std::string& to, ChatClient& client,
                                    std::vector<CallRecord>* calls);
 
-// The lines in `to`, ceil(lines / batch) calls. The result's glossary holds the entries the lines
-// use (by name in a source line or as a speaker).
+// Checked replies kept between builds, by a hash of the request that got them (every message the
+// server was sent): a batch whose lines, context and glossary are as before is not asked again.
+// The caller's cache keys by the model too.
+class ReplyCache {
+ public:
+  virtual ~ReplyCache() = default;
+  virtual std::optional<std::string> Find(const std::string& request_hash) = 0;
+  virtual void Keep(const std::string& request_hash, const std::string& reply) = 0;
+};
+
+// The lines in `to`, at most ceil(lines / batch) calls: a batch `cache` holds a reply for is not
+// sent (its reply is checked again all the same). The result's glossary holds the entries the
+// lines use (by name in a source line or as a speaker).
 Result<Translation> LlmTranslateLines(const Bible& bible, const std::string& from, const std::string& to,
                                       const Glossary& glossary, const std::vector<LineToTranslate>& lines, ChatClient& client,
-                                      std::vector<CallRecord>* calls, size_t batch = kTranslateBatch);
+                                      std::vector<CallRecord>* calls, size_t batch = kTranslateBatch,
+                                      ReplyCache* cache = nullptr);
 
 // The glossary entries `lines` use: names that appear in a line and the speakers' names.
 std::vector<GlossaryEntry> GlossaryUsed(const Glossary& glossary, const Bible& bible, const std::vector<LineToTranslate>& lines);

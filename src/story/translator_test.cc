@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <optional>
+
 #include "providers/chat_testing.h"
 #include "story/llm_testing.h"
 
@@ -108,6 +111,49 @@ TEST(TranslatorTest, BatchesOfTwentyWithContextAndTheGlossaryKept) {
   EXPECT_EQ(t->lines[6].text, "译：L007 维克多·黑尔");  // the glossary's name
   ASSERT_EQ(t->glossary.size(), 2u);  // both speak; the office is never named in a line
   EXPECT_EQ(t->glossary[0].target, "玛拉·奎因");
+}
+
+// Replies in memory, as the build keeps them in its store.
+class MemoryCache : public ReplyCache {
+ public:
+  std::optional<std::string> Find(const std::string& key) override {
+    auto it = replies.find(key);
+    return it == replies.end() ? std::nullopt : std::optional<std::string>(it->second);
+  }
+  void Keep(const std::string& key, const std::string& reply) override { replies[key] = reply; }
+  std::map<std::string, std::string> replies;
+};
+
+TEST(TranslatorTest, OnlyTheBatchesWhoseLinesChangedAreAskedAgain) {
+  FakeChatServer server([](int, const json& request) { return Translate(request); });
+  ChatClient client(Chat(server.BaseUrl()));
+  MemoryCache cache;
+  auto lines = Lines(45);
+  auto first = LlmTranslateLines(TestBible(), "en", "zh", TestGlossary(), lines, client, nullptr, kTranslateBatch, &cache);
+  ASSERT_TRUE(first.ok()) << first.error().ToString();
+  EXPECT_EQ(server.Requests().size(), 3u);
+  EXPECT_EQ(cache.replies.size(), 3u);
+
+  // The same lines: nothing is sent, and the translation is the same.
+  std::vector<CallRecord> calls;
+  auto again = LlmTranslateLines(TestBible(), "en", "zh", TestGlossary(), lines, client, &calls, kTranslateBatch, &cache);
+  ASSERT_TRUE(again.ok()) << again.error().ToString();
+  EXPECT_EQ(server.Requests().size(), 3u);
+  EXPECT_TRUE(calls.empty());
+  EXPECT_EQ(again->lines[44].text, first->lines[44].text);
+
+  // A line of the last batch changed: that batch alone is asked.
+  lines[42].source = "Line forty-three, rewritten.";
+  auto edited = LlmTranslateLines(TestBible(), "en", "zh", TestGlossary(), lines, client, nullptr, kTranslateBatch, &cache);
+  ASSERT_TRUE(edited.ok()) << edited.error().ToString();
+  ASSERT_EQ(server.Requests().size(), 4u);
+  EXPECT_EQ(RequestBody(server.Requests()[3].json)["lines"][0]["id"], "L041");
+
+  // A kept reply that no longer passes the checks is not trusted: the batch is asked again.
+  for (auto& [key, reply] : cache.replies) reply = R"({"lines":[]})";
+  auto damaged = LlmTranslateLines(TestBible(), "en", "zh", TestGlossary(), lines, client, nullptr, kTranslateBatch, &cache);
+  ASSERT_TRUE(damaged.ok()) << damaged.error().ToString();
+  EXPECT_EQ(server.Requests().size(), 7u);
 }
 
 TEST(TranslatorTest, AReplyMissingALineIsAskedAgainThenFailsNamingIt) {
