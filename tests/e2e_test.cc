@@ -224,6 +224,23 @@ TEST_F(E2E, OneEpisodeAtPreviewRendersAPlayableMp4) {
   Outcome again = Reelwright("build -q " + Quote(dir.string()) + " --preset preview");
   ASSERT_EQ(again.code, 0) << again.err;
   EXPECT_NE(again.out.find("Nothing to do"), std::string::npos) << again.out;
+
+  // gc keeps the video segments of the current render: moving the label (on screen for its first
+  // 2 s) re-encodes only the one or two segments it is on.
+  Outcome gc = Reelwright("gc " + Quote(dir.string()));
+  ASSERT_EQ(gc.code, 0) << gc.err;
+  std::string yaml = *ReadFile(dir / "reelwright.yaml");
+  ASSERT_NE(yaml.find("position: top-left"), std::string::npos);
+  yaml.replace(yaml.find("position: top-left"), 18, "position: top-right");
+  ASSERT_TRUE(WriteFileAtomic(dir / "reelwright.yaml", yaml).ok());
+  Outcome moved = Reelwright("build " + Quote(dir.string()) + " --preset preview");
+  ASSERT_EQ(moved.code, 0) << moved.err;
+  std::smatch counts;
+  const std::string said = moved.out + moved.err;  // progress and stage lines go to stderr
+  ASSERT_TRUE(std::regex_search(said, counts, std::regex("(\\d+) of (\\d+) segments encoded"))) << said;
+  EXPECT_GE(std::stoi(counts[1].str()), 1) << said;
+  EXPECT_LE(std::stoi(counts[1].str()), 2) << said;
+  EXPECT_GT(std::stoi(counts[2].str()), 10) << said;
 }
 
 TEST_F(E2E, EditingOneLineRedoesOnlyThatEpisodeDownstream) {

@@ -232,6 +232,16 @@ Result<GcReport> CollectGarbage(const fs::path& root) {
         break;
       }
   }
+  // The video segments the current renders are made of stay, so the next render after a gc
+  // re-encodes only what changed (the render stage lists them under render/uses:<file>).
+  for (const auto& [key, list] : state.ledger->MemosWithPrefix("render/uses:")) {
+    live.insert(list);
+    Result<std::string> text = ReadFile(state.store->PathOf(list));
+    if (!text.ok()) continue;
+    for (const auto& hash : Split(*text, '\n')) {
+      if (!hash.empty()) live.insert(hash);
+    }
+  }
   GcReport report;
   std::vector<std::string> removed;
   for (const auto& [hash, size] : state.store->List()) {

@@ -159,6 +159,17 @@ class StoreSegmentCache : public SegmentCache {
     RW_TRY(builder_.ledger().PutMemo(kPrefix + key, hash));
     return builder_.store().PathOf(hash);
   }
+  // Records the segments `stats` says the render at `output` (series-relative) is made of, so gc
+  // keeps them while that render is current (a later render of it records its own).
+  Status RecordUse(const std::string& output, const std::vector<std::string>& keys) {
+    std::string list;
+    for (const auto& key : keys) {
+      if (auto hash = builder_.ledger().GetMemo(kPrefix + key)) list += *hash + "\n";
+    }
+    RW_ASSIGN(std::string blob, builder_.store().Put(list));
+    return builder_.ledger().PutMemo(kUsesPrefix + output, blob);
+  }
+  static constexpr char kUsesPrefix[] = "render/uses:";
   // Through the builder's stat cache, under the name the clips stage recorded the clip by.
   std::string HashOf(const fs::path& file) override {
     const fs::path abs = fs::absolute(file).lexically_normal();
@@ -1610,6 +1621,7 @@ Status SeriesBuild::WriteRender(StageContext& ctx, int n, const std::string& cre
   PlateDrawers drawers(root_ / EpisodeDir(n), [&segments](const fs::path& file) { return segments.HashOf(file); });
   options.drawers = &drawers;
   RW_ASSIGN(RenderStats stats, RenderEpisode(tl, root_ / EpisodeDir(n), ass, preset_, ctx.OutputPath(Ep(n, VideoName(n, lang))), &progress, options));
+  RW_TRY(segments.RecordUse(Ep(n, VideoName(n, lang)), stats.segment_keys));
   progress.Finish();
   ctx.items_made += stats.segments_encoded;
   ctx.items_reused += stats.segments_reused;

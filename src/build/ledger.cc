@@ -365,6 +365,14 @@ std::optional<std::string> Ledger::GetMemo(const std::string& key) {
   return s.Text(0);
 }
 
+std::vector<std::pair<std::string, std::string>> Ledger::MemosWithPrefix(const std::string& prefix) {
+  std::vector<std::pair<std::string, std::string>> out;
+  Stmt s(db_, "SELECT key, hash FROM memo WHERE substr(key, 1, length(?1)) = ?1 ORDER BY key");
+  s.Bind(1, prefix);
+  while (s.Step()) out.emplace_back(s.Text(0), s.Text(1));
+  return out;
+}
+
 Status Ledger::PutMemo(const std::string& key, const std::string& hash) {
   Stmt s(db_, "INSERT OR REPLACE INTO memo(key, hash) VALUES(?, ?)");
   s.Bind(1, key).Bind(2, hash);

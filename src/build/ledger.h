@@ -116,6 +116,8 @@ class Ledger {
 
   std::optional<std::string> GetMemo(const std::string& key);
   Status PutMemo(const std::string& key, const std::string& hash);
+  // Every memo whose key starts with `prefix`, as (key, hash), by key.
+  std::vector<std::pair<std::string, std::string>> MemosWithPrefix(const std::string& prefix);
 
   // Stat cache. Returns the cached hash when size and mtime match.
   std::optional<std::string> CachedHash(const std::string& path, int64_t size, int64_t mtime_ns);

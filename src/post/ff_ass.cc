@@ -125,7 +125,9 @@ void AssBurner::Burn(AVFrame* frame, int64_t ms) {
 
 std::string AssBurner::Fingerprint(int64_t from_ms, int64_t to_ms) const {
   if (!track_) return "";
-  std::string out = header_;
+  // No event on screen draws nothing, whatever the header says: such a stretch keeps its key
+  // when only the styles change.
+  std::string out;
   // In file order, which is what decides who yields when events collide.
   for (int i = 0; i < track_->n_events; ++i) {
     const ASS_Event& e = track_->events[i];
@@ -135,7 +137,7 @@ std::string AssBurner::Fingerprint(int64_t from_ms, int64_t to_ms) const {
            std::to_string(e.MarginR) + "," + std::to_string(e.MarginV) + "," + (e.Name ? e.Name : "") + "," +
            (e.Effect ? e.Effect : "") + "," + (e.Text ? e.Text : "") + "\n";
   }
-  return out;
+  return out.empty() ? out : header_ + out;
 }
 
 }  // namespace rw::ff

@@ -32,7 +32,7 @@ class AssBurner {
   // script's header and styles, and every event on screen at some time in that span (events
   // that are on together may push each other aside, so all of them count). Equal fingerprints,
   // equal pixels; a cache of rendered frames is keyed by it. Empty for a burner that draws
-  // nothing.
+  // nothing, and for a stretch where no event is on screen (the header then draws nothing).
   std::string Fingerprint(int64_t from_ms, int64_t to_ms) const;
 
  private:

@@ -790,6 +790,7 @@ Result<RenderStats> RenderEpisode(const Timeline& timeline, const std::filesyste
   stats.mix = stats_mix;
   stats.frames = frames;
   stats.segments = static_cast<int>(segments.size());
+  for (const Segment& segment : segments) stats.segment_keys.push_back(segment.key);
   stats.items = static_cast<int>(timeline.video.size());
   stats.items_drawn = static_cast<int>(job.drawn.size());
   for (const Segment& segment : segments) (segment.reused ? stats.segments_reused : stats.segments_encoded)++;

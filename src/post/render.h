@@ -62,6 +62,7 @@ struct RenderStats {
   int segments = 0;          // video segments in the episode
   int segments_encoded = 0;  // of which encoded by this render
   int segments_reused = 0;   // of which taken from the cache
+  std::vector<std::string> segment_keys;  // the segments the episode is made of, in order
   int items = 0;             // video items on the timeline
   int items_drawn = 0;       // of which drawn by the ItemDrawers, not decoded
 };
