@@ -5,8 +5,11 @@
 # 128k):
 #   (a) baseline  the ffmpeg program encoding the same 1800 frames (raw yuv420p decoded from our
 #                 render, read from the page cache) with the same x264 settings, video only
-#   (b) full      our render with an empty segment cache; its audio is the episode's mix, made
-#                 beforehand as the score stage makes it (the make line prints what it took)
+#   (b) full      our render with an empty segment cache, drawing each shot from its still through
+#                 the plate beside its clip, as the render stage does; its audio is the episode's
+#                 mix, made beforehand as the score stage makes it (the make line prints what it took)
+#   (b2) decoded  the same, decoding the clips instead of drawing from the plates (for comparison:
+#                 what a shot from a video server or a person's clip costs)
 #   (c) edit      our render again after one cue's text changed
 #   (d) melt      MLT's melt rendering the same episode from the stills (affine push-in, luma
 #                 dissolves, text filters for the cues and label, voice and music mixed without
@@ -53,6 +56,11 @@ timed "$BIN" render "$WORK" --out "$WORK/ours.mp4" >"$WORK/full.txt"
 FULL_WALL=$WALL FULL_CPU=$CPU FULL_RSS=$RSS
 cat "$WORK/full.txt"
 
+echo "(b2) our full render, decoding the clips..."
+timed "$BIN" render "$WORK" --decode --no-cache --out "$WORK/decoded.mp4" >"$WORK/decoded.txt"
+DEC_WALL=$WALL DEC_CPU=$CPU DEC_RSS=$RSS
+cat "$WORK/decoded.txt"
+
 echo "(c) our render after one cue's text changed..."
 timed "$BIN" render "$WORK" --edit --out "$WORK/edited.mp4" >"$WORK/edit.txt"
 EDIT_WALL=$WALL EDIT_CPU=$CPU EDIT_RSS=$RSS
@@ -81,6 +89,7 @@ echo
 printf "%-34s %8s %8s %8s %7s\n" "run" "wall s" "cpu s" "RSS MB" "frames"
 printf "%-34s %8s %8s %8s %7s\n" "(a) ffmpeg x264 alone (baseline)" "$BASE_WALL" "$BASE_CPU" "$BASE_RSS" "$(frames_of "$WORK/baseline.mp4")"
 printf "%-34s %8s %8s %8s %7s\n" "(b) reelwright full render" "$FULL_WALL" "$FULL_CPU" "$FULL_RSS" "$(frames_of "$WORK/ours.mp4")"
+printf "%-34s %8s %8s %8s %7s\n" "(b2) reelwright, clips decoded" "$DEC_WALL" "$DEC_CPU" "$DEC_RSS" "$(frames_of "$WORK/decoded.mp4")"
 printf "%-34s %8s %8s %8s %7s\n" "(c) reelwright after a cue edit" "$EDIT_WALL" "$EDIT_CPU" "$EDIT_RSS" "$(frames_of "$WORK/edited.mp4")"
 if [[ -n $MELT_WALL ]]; then
   printf "%-34s %8s %8s %8s %7s\n" "(d) melt" "$MELT_WALL" "$MELT_CPU" "$MELT_RSS" "$(frames_of "$WORK/melt.mp4")"
@@ -90,6 +99,8 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 verdict() { awk -v r="$1" -v t="$2" -v op="$3" 'BEGIN { ok = (op == "le") ? r <= t : r >= t; print ok ? "met" : "NOT met" }'; }
 r=$(ratio "$FULL_WALL" "$BASE_WALL"); c=$(ratio "$FULL_CPU" "$BASE_CPU")
 echo "full / baseline:     wall $r, cpu $c   (target <= 1.15: wall $(verdict "$r" 1.15 le), cpu $(verdict "$c" 1.15 le))"
+r=$(ratio "$DEC_WALL" "$BASE_WALL"); c=$(ratio "$DEC_CPU" "$BASE_CPU")
+echo "decoded / baseline:  wall $r, cpu $c   (for comparison: shots that arrive as clips)"
 r=$(ratio "$EDIT_WALL" "$FULL_WALL"); c=$(ratio "$EDIT_CPU" "$FULL_CPU")
 echo "edit / full:         wall $r, cpu $c   (target <= 0.15: wall $(verdict "$r" 0.15 le), cpu $(verdict "$c" 0.15 le))"
 if [[ -n $MELT_WALL ]]; then
