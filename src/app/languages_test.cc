@@ -6,6 +6,8 @@
 // kept and flows on.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "app/control.h"
 #include "app/export.h"
 #include "app/pipeline.h"
@@ -143,6 +145,23 @@ TEST_F(LanguagesTest, AHandWrittenTranslationIsDubbedSubtitledAndRenderedWithout
   bool listed = false;
   for (const auto& f : built->episodes.at(0).files) listed |= f == "episodes/ep001/ep001.zh.preview.mp4";
   EXPECT_TRUE(listed);
+  // The Chinese episode shows the panels without their English words (caption box and scene
+  // strip at the top), and the same picture below them.
+  EXPECT_TRUE(fs::exists(root_ / "episodes/ep001/clips/S001.textless.plate.json"));
+  const std::set<int> at = {120, 360, 600, 840};  // past the AI label's first 2 s
+  auto en_frames = ff::testing::LumaFrames(root_ / "episodes/ep001/ep001.en.preview.mp4", at);
+  auto zh_frames = ff::testing::LumaFrames(root_ / "episodes/ep001/ep001.zh.preview.mp4", at);
+  ASSERT_EQ(en_frames.size(), at.size());
+  ASSERT_EQ(zh_frames.size(), at.size());
+  int worded = 0;
+  for (int i : at) {
+    const int w = 540, h = 960;
+    double top = ff::testing::MeanAbsDiff(en_frames[i], zh_frames[i], w, 0, h / 5);
+    double middle = ff::testing::MeanAbsDiff(en_frames[i], zh_frames[i], w, h * 2 / 5, h * 3 / 5);
+    EXPECT_LT(middle, 3.0) << "frame " << i;
+    worded += top > 3 * middle + 4;
+  }
+  EXPECT_GE(worded, 3) << "the English words stayed in the Chinese episode's picture";
   // The export carries the Chinese episode and its subtitles beside the English.
   fs::path out = root_.string() + "_export";
   fs::remove_all(out);

@@ -279,8 +279,8 @@ class SeriesBuild {
   // visemes; empty when no one in frame speaks or the shot is too wide to see a mouth.
   Result<std::vector<uint8_t>> MouthFor(int n, const Shot& shot, const Timeline& tl, int frames) const;
   Status WritePlate(StageContext& ctx, const std::string& key, int n, const Shot& shot, int frames,
-                    const std::string& clip_rel, const std::vector<Image>& mouths, const std::vector<uint8_t>& mouth);
-  Result<bool> RestoreClip(StageContext& ctx, const std::string& key, int n, const std::string& shot_id);
+                    const std::string& name, const std::vector<Image>& stills, const std::vector<uint8_t>& mouth);
+  Result<bool> RestoreClip(StageContext& ctx, const std::string& key, int n, const std::string& shot_id, bool textless);
   Status GenerateFrame(StageContext& ctx, const Bible& bible, const Shot& shot, const std::string& rel);
   void RecordCall(StageContext& ctx, const CallRecord& call);
   Status GenerateClip(StageContext& ctx, const Bible& bible, int n, const Shot& shot, const Shot* next, int frames,
@@ -617,6 +617,7 @@ Status SeriesBuild::Episode(int n, BuildSummary& summary) {
   StageSpec clips = spec("clips", {"bible", ep + "/beats", ep + "/frames", ep + "/shots", ep + "/timeline", ep + "/voice"});
   clips.version = 3;  // 2: the speaker's mouth follows the line; 3: a plate beside each clip
   clips.settings = {{"width", preset_.width}, {"height", preset_.height}, {"fps", settings_.format.fps}};
+  if (!settings_.languages.empty()) clips.settings["textless"] = true;  // a wordless plate for the dubbed renders
   if (video_) {
     clips.settings["video"] = Json::parse(CanonicalJson(settings_.providers.video));
     if (!settings_.providers.video.workflow.empty()) clips.sources.push_back(settings_.providers.video.workflow);
@@ -1134,6 +1135,7 @@ std::string PanelKey(const PanelSpec& spec) {
               {"interior", spec.interior}, {"time", spec.time}, {"loc_palette", spec.location_palette},
               {"caption", spec.caption}, {"label", spec.label}, {"seed", spec.seed}, {"style", spec.style},
               {"mirror", spec.mirror}, {"valence", spec.valence}, {"arousal", spec.arousal}};
+  if (!spec.text) doc["text"] = false;
   for (const auto& c : spec.cast) doc["cast"].push_back({c.id, c.name, c.gender, c.age, c.palette, c.look, c.speaking, c.mouth});
   return Sha256Hex(doc.dump());
 }
@@ -1298,27 +1300,44 @@ Status SeriesBuild::WriteClips(StageContext& ctx, int n) {
     RW_ASSIGN(std::vector<uint8_t> mouth, MouthFor(n, shot, tl, frames));
     Json key_doc = {{"still", still_hash}, {"move", EnumName(shot.move)}, {"frames", frames}, {"fps", fps},
                     {"w", preset_.width}, {"h", preset_.height}, {"mouth", std::string(mouth.begin(), mouth.end())}};
+    // With delivery languages, a second plate draws the shot without the panel's words (its
+    // caption and scene strip are in the series language) for the dubbed renders.
+    const bool textless = !settings_.languages.empty();
+    if (textless) key_doc["textless"] = true;
     std::string key = "clip/motion/3:" + Sha256Hex(key_doc.dump());
-    RW_ASSIGN(bool restored, RestoreClip(ctx, key, n, shot.id));
+    RW_ASSIGN(bool restored, RestoreClip(ctx, key, n, shot.id, textless));
     if (!restored) {
       RW_ASSIGN(Image still, ReadPng(root_ / still_rel));
-      // The speaker's mouth moves with the line when the still is the painter's own panel (not a
-      // person's picture or a server's): the panel is repainted at each opening and each frame
-      // takes the one its viseme asks for.
-      std::vector<Motion> motions;
-      std::vector<Image> mouths;  // the panel at each mouth opening
-      if (!mouth.empty()) {
-        PanelSpec spec = FrameSpec(bible, beats, shot);
+      // The speaker's mouth moves with the line, and the words come off for the dubbed renders,
+      // only when the still is the painter's own panel (not a person's picture or a server's):
+      // the panel is repainted at each mouth opening and each frame takes the one its viseme
+      // asks for.
+      PanelSpec spec = FrameSpec(bible, beats, shot);
+      bool painters = false;
+      if (!mouth.empty() || textless) {
         RW_ASSIGN(Image painted, PaintPanel(spec));
-        if (painted.pixels == still.pixels) {
-          for (double open : kMouthOpenings) {
-            for (auto& c : spec.cast) c.mouth = c.speaking ? open : -1;
+        painters = painted.pixels == still.pixels;
+      }
+      std::vector<Image> mouths, wordless;  // the panels at each mouth opening; without words
+      for (bool text : {true, false}) {
+        if (!painters || (!text && !textless)) continue;
+        spec.text = text;
+        std::vector<Image>& out = text ? mouths : wordless;
+        if (mouth.empty()) {
+          if (!text) {
             RW_ASSIGN(Image panel, PaintPanel(spec));
-            motions.emplace_back(panel, shot.move, preset_.width, preset_.height, frames);
-            mouths.push_back(std::move(panel));
+            out.push_back(std::move(panel));
           }
+          continue;
+        }
+        for (double open : kMouthOpenings) {
+          for (auto& c : spec.cast) c.mouth = c.speaking ? open : -1;
+          RW_ASSIGN(Image panel, PaintPanel(spec));
+          out.push_back(std::move(panel));
         }
       }
+      std::vector<Motion> motions;
+      for (const Image& panel : mouths) motions.emplace_back(panel, shot.move, preset_.width, preset_.height, frames);
       if (motions.empty()) motions.emplace_back(still, shot.move, preset_.width, preset_.height, frames);
       RW_ASSIGN(auto writer, VideoWriter::Open(ctx.OutputPath(rel), preset_.width, preset_.height, fps, ClipEncodeOptions{}));
       for (int i = 0; i < frames; ++i) {
@@ -1328,7 +1347,8 @@ Status SeriesBuild::WriteClips(StageContext& ctx, int n) {
       }
       RW_TRY(writer->Finish());
       RW_TRY(ctx.Remember(key, rel));
-      RW_TRY(WritePlate(ctx, key, n, shot, frames, rel, mouths, mouth));
+      RW_TRY(WritePlate(ctx, key, n, shot, frames, "", mouths, mouth));
+      if (textless) RW_TRY(WritePlate(ctx, key, n, shot, frames, kTextlessPlate, wordless, mouth));
     } else {
       progress.Add(frames);
     }
@@ -1336,11 +1356,13 @@ Status SeriesBuild::WriteClips(StageContext& ctx, int n) {
   return {};
 }
 
-// The plate beside a built-in clip (visual/plate.h): the still, or with lip-sync the panels at
-// each mouth opening (`mouths`, written beside the clip) and which one each frame shows. The
-// renderer draws the shot from it rather than decoding the clip.
+// A plate beside a built-in clip (visual/plate.h): the frame stage's still, or the panels in
+// `stills` (written beside the clip; with more than one, the mouth openings, and which one each
+// frame shows). `name` empty: the plate the series language's render draws; kTextlessPlate: the
+// one the dubbed renders draw. The renderer draws the shot from it rather than decoding the clip.
 Status SeriesBuild::WritePlate(StageContext& ctx, const std::string& key, int n, const Shot& shot, int frames,
-                               const std::string& clip_rel, const std::vector<Image>& mouths, const std::vector<uint8_t>& mouth) {
+                               const std::string& name, const std::vector<Image>& stills, const std::vector<uint8_t>& mouth) {
+  const std::string clip_rel = Ep(n, "clips/" + shot.id + ".mp4");
   Plate plate;
   plate.clip_sha256 = Sha256File(ctx.OutputPath(clip_rel).string());
   plate.move = shot.move;
@@ -1348,38 +1370,43 @@ Status SeriesBuild::WritePlate(StageContext& ctx, const std::string& key, int n,
   plate.fps = settings_.format.fps;
   plate.width = preset_.width;
   plate.height = preset_.height;
-  if (mouths.empty()) {
+  if (stills.empty()) {
     const std::string still = "frames/" + shot.id + ".png";
     plate.stills.push_back({still, builder_.HashOf(Ep(n, still))});
   }
-  for (size_t k = 0; k < mouths.size(); ++k) {
-    const std::string still = "clips/" + shot.id + ".m" + std::to_string(k) + ".png";
-    RW_TRY(WritePng(ctx.OutputPath(Ep(n, still)), mouths[k]));
+  const std::string stem = "clips/" + shot.id + (name.empty() ? "" : "." + name);
+  for (size_t k = 0; k < stills.size(); ++k) {
+    const std::string still = stills.size() == 1 ? stem + ".png" : stem + ".m" + std::to_string(k) + ".png";
+    RW_TRY(WritePng(ctx.OutputPath(Ep(n, still)), stills[k]));
     RW_TRY(ctx.Remember(key + "/" + still, Ep(n, still), false));
     plate.stills.push_back({still, Sha256File(ctx.OutputPath(Ep(n, still)).string())});
   }
-  if (!mouths.empty()) {
+  if (stills.size() > 1) {
     for (uint8_t m : mouth) plate.pick += static_cast<char>('0' + m);
   }
-  const std::string plate_rel = Ep(n, "clips/" + shot.id + ".plate.json");
+  const std::string plate_rel = Ep(n, PlatePathFor(fs::path("clips") / (shot.id + ".mp4"), name).string());
   RW_TRY(ctx.Write(plate_rel, PlateJson(plate)));
-  return ctx.Remember(key + "/plate", plate_rel, false);
+  return ctx.Remember(key + "/" + plate_rel, plate_rel, false);
 }
 
-// The clip made under `key` before, with its plate and the mouth panels the plate names; false
-// when any of them is not in the cache.
-Result<bool> SeriesBuild::RestoreClip(StageContext& ctx, const std::string& key, int n, const std::string& shot_id) {
+// The clip made under `key` before, with its plates (and the textless one) and the panels they
+// name; false when any of them is not in the cache.
+Result<bool> SeriesBuild::RestoreClip(StageContext& ctx, const std::string& key, int n, const std::string& shot_id,
+                                      bool textless) {
   RW_ASSIGN(bool restored, ctx.Restore(key, Ep(n, "clips/" + shot_id + ".mp4")));
   if (!restored) return false;
-  const std::string plate_rel = Ep(n, "clips/" + shot_id + ".plate.json");
-  RW_ASSIGN(restored, ctx.Restore(key + "/plate", plate_rel, false));
-  if (!restored) return false;
-  RW_ASSIGN(std::string text, ReadFile(ctx.OutputPath(plate_rel)));
-  RW_ASSIGN(Plate plate, ParsePlate(text, ctx.OutputPath(plate_rel).string()));
-  for (const PlateStill& still : plate.stills) {
-    if (still.path.rfind("clips/", 0) != 0) continue;  // the frame stage's still
-    RW_ASSIGN(restored, ctx.Restore(key + "/" + still.path, Ep(n, still.path), false));
+  for (const std::string& name : {std::string(), std::string(kTextlessPlate)}) {
+    if (!name.empty() && !textless) continue;
+    const std::string plate_rel = Ep(n, PlatePathFor(fs::path("clips") / (shot_id + ".mp4"), name).string());
+    RW_ASSIGN(restored, ctx.Restore(key + "/" + plate_rel, plate_rel, false));
     if (!restored) return false;
+    RW_ASSIGN(std::string text, ReadFile(ctx.OutputPath(plate_rel)));
+    RW_ASSIGN(Plate plate, ParsePlate(text, ctx.OutputPath(plate_rel).string()));
+    for (const PlateStill& still : plate.stills) {
+      if (still.path.rfind("clips/", 0) != 0) continue;  // the frame stage's still
+      RW_ASSIGN(restored, ctx.Restore(key + "/" + still.path, Ep(n, still.path), false));
+      if (!restored) return false;
+    }
   }
   return true;
 }
@@ -1618,7 +1645,9 @@ Status SeriesBuild::WriteRender(StageContext& ctx, int n, const std::string& cre
   StoreSegmentCache segments(builder_);
   options.segments = &segments;
   // Shots the built-in clips stage made are drawn from their stills (their plates), not decoded.
-  PlateDrawers drawers(root_ / EpisodeDir(n), [&segments](const fs::path& file) { return segments.HashOf(file); });
+  // A dubbed render draws the panels without their words (in the series language).
+  PlateDrawers drawers(root_ / EpisodeDir(n), [&segments](const fs::path& file) { return segments.HashOf(file); },
+                       dub ? std::vector<std::string>{kTextlessPlate, ""} : std::vector<std::string>{""});
   options.drawers = &drawers;
   RW_ASSIGN(RenderStats stats, RenderEpisode(tl, root_ / EpisodeDir(n), ass, preset_, ctx.OutputPath(Ep(n, VideoName(n, lang))), &progress, options));
   RW_TRY(segments.RecordUse(Ep(n, VideoName(n, lang)), stats.segment_keys));

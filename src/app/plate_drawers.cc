@@ -27,8 +27,8 @@ class Drawer : public ItemDrawer {
 
 }  // namespace
 
-PlateDrawers::PlateDrawers(std::filesystem::path episode_dir, HashOf hash_of)
-    : episode_dir_(std::move(episode_dir)), hash_of_(std::move(hash_of)) {
+PlateDrawers::PlateDrawers(std::filesystem::path episode_dir, HashOf hash_of, std::vector<std::string> names)
+    : episode_dir_(std::move(episode_dir)), hash_of_(std::move(hash_of)), names_(std::move(names)) {
   if (!hash_of_) {
     hash_of_ = [](const std::filesystem::path& file) {
       std::error_code ec;
@@ -39,20 +39,23 @@ PlateDrawers::PlateDrawers(std::filesystem::path episode_dir, HashOf hash_of)
 
 std::string PlateDrawers::Fingerprint(const TimelineVideo& item) {
   const std::filesystem::path clip = episode_dir_ / item.clip;
-  const std::filesystem::path path = PlatePathFor(clip);
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) return {};
-  Result<std::string> text = ReadFile(path);
-  if (!text.ok()) return {};
-  // A plate that does not parse or no longer matches is ignored: the clip is decoded instead,
-  // which shows the same shot (or the person's own clip that replaced it).
-  Result<Plate> plate = ParsePlate(*text, path.string());
-  if (!plate.ok() || plate->clip_sha256 != hash_of_(clip)) return {};
-  for (const PlateStill& still : plate->stills) {
-    if (still.sha256 != hash_of_(episode_dir_ / still.path)) return {};
+  for (const std::string& name : names_) {
+    const std::filesystem::path path = PlatePathFor(clip, name);
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) continue;
+    Result<std::string> text = ReadFile(path);
+    if (!text.ok()) continue;
+    // A plate that does not parse or no longer matches is passed over: in the end the clip is
+    // decoded, which shows the same shot (or the person's own clip that replaced it).
+    Result<Plate> plate = ParsePlate(*text, path.string());
+    if (!plate.ok() || plate->clip_sha256 != hash_of_(clip)) continue;
+    bool stills_match = true;
+    for (const PlateStill& still : plate->stills) stills_match = stills_match && still.sha256 == hash_of_(episode_dir_ / still.path);
+    if (!stills_match) continue;
+    plates_[item.clip] = *plate;
+    return Sha256Hex(*text);
   }
-  plates_[item.clip] = *plate;
-  return Sha256Hex(*text);
+  return {};
 }
 
 Result<std::unique_ptr<ItemDrawer>> PlateDrawers::Open(const TimelineVideo& item, int width, int height) {

@@ -17,6 +17,7 @@
 #include <mutex>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "post/render.h"
 #include "visual/plate.h"
@@ -27,7 +28,9 @@ class PlateDrawers : public ItemDrawers {
  public:
   // `hash_of` gives a file's SHA-256 (empty when missing); by default it reads the file.
   using HashOf = std::function<std::string(const std::filesystem::path&)>;
-  explicit PlateDrawers(std::filesystem::path episode_dir, HashOf hash_of = {});
+  // `names`: the plates to look for beside each clip, in order of preference ("" the plain one,
+  // kTextlessPlate the one without the panels' words).
+  explicit PlateDrawers(std::filesystem::path episode_dir, HashOf hash_of = {}, std::vector<std::string> names = {""});
 
   std::string Fingerprint(const TimelineVideo& item) override;
   Result<std::unique_ptr<ItemDrawer>> Open(const TimelineVideo& item, int width, int height) override;
@@ -39,6 +42,7 @@ class PlateDrawers : public ItemDrawers {
 
   std::filesystem::path episode_dir_;
   HashOf hash_of_;
+  std::vector<std::string> names_;
   std::map<std::string, Plate> plates_;  // by clip path: the plates Fingerprint found good (read-only in Open)
   std::mutex mutex_;
   std::list<std::pair<std::string, std::shared_future<Loaded>>> loaded_;  // most recent first

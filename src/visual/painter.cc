@@ -1838,8 +1838,10 @@ class PanelPainter {
       PaintCast(cast, framing, type);
     }
     PaintVignette();
-    PaintCaption();
-    PaintLabels();
+    if (spec_.text) {
+      PaintCaption();
+      PaintLabels();
+    }
   }
 
  private:

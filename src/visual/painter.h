@@ -63,6 +63,8 @@ struct PanelSpec {
   uint32_t seed = 0;                   // varies small details deterministically
   bool mirror = false;                 // the reverse angle: set and cast flipped left to right, text not
   std::string style = "storyboard";    // the series' look: storyboard, noir, warm, cool, pastel (PanelStyles)
+  bool text = true;                    // false: no caption, corner label or scene strip (a picture for
+                                       // an episode dubbed into another language)
   // The beat's emotion (beats.yaml), read on every face: valence -1 (despair) … +1 (triumph) bends
   // the mouth down or up; dark and heated knits the brows, dark and calm lifts their inner ends,
   // bright and heated raises them.

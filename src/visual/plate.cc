@@ -8,9 +8,9 @@
 
 namespace rw {
 
-std::filesystem::path PlatePathFor(const std::filesystem::path& clip) {
+std::filesystem::path PlatePathFor(const std::filesystem::path& clip, const std::string& name) {
   std::filesystem::path plate = clip;
-  plate.replace_extension(".plate.json");
+  plate.replace_extension(name.empty() ? ".plate.json" : "." + name + ".plate.json");
   return plate;
 }
 

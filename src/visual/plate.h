@@ -44,8 +44,10 @@ struct Plate {
   std::string pick;  // one digit a frame: which still
 };
 
-// clips/S003.mp4 -> clips/S003.plate.json
-std::filesystem::path PlatePathFor(const std::filesystem::path& clip);
+// clips/S003.mp4 -> clips/S003.plate.json, or with a name clips/S003.<name>.plate.json (a second
+// way to draw the same shot: kTextlessPlate, the panels without their words, for dubbed renders).
+std::filesystem::path PlatePathFor(const std::filesystem::path& clip, const std::string& name = {});
+inline constexpr char kTextlessPlate[] = "textless";
 
 std::string PlateJson(const Plate& plate);
 // Errors name `where` and say what is wrong.
