@@ -508,12 +508,11 @@ Result<std::string> MakeReference(const fs::path& root, const std::string& id, b
 
 // ---- authorship ----
 
-Result<std::vector<LineAuthor>> RecordAuthorship(const fs::path& root, Ledger& ledger, ContentStore& store, int episode) {
-  std::string rel = EpisodeDir(episode) + "/script.fountain";
-  RW_ASSIGN(std::string text, ReadFile(root / rel));
-  RW_ASSIGN(Screenplay current, ParseFountain(text, (root / rel).string()));
-  // The newest version a model made (or a person picked from a model's variants).
-  std::optional<Screenplay> model;
+// The newest version of `rel` a model made (or a person picked from a model's variants) that
+// `parse` reads, and the model's name as the ledger gives it ("model:builtin" when none is).
+template <class T, class Parse>
+std::pair<std::optional<T>, std::string> ModelVersion(Ledger& ledger, ContentStore& store, const std::string& rel, Parse parse) {
+  std::optional<T> model;
   std::string model_name;
   auto history = ledger.History(rel);
   for (auto it = history.rbegin(); it != history.rend(); ++it) {
@@ -521,12 +520,32 @@ Result<std::vector<LineAuthor>> RecordAuthorship(const fs::path& root, Ledger& l
     if (model || !(StartsWith(it->author, "model:") || it->author == "picked") || !store.Has(it->hash)) continue;
     auto bytes = ReadFile(store.PathOf(it->hash));
     if (!bytes.ok()) continue;
-    auto parsed = ParseFountain(*bytes, rel);
+    Result<T> parsed = parse(*bytes);
     if (parsed.ok()) model = std::move(*parsed);
   }
   if (model_name.empty()) model_name = "model:builtin";
+  return {std::move(model), model_name};
+}
+
+Result<std::vector<LineAuthor>> RecordAuthorship(const fs::path& root, Ledger& ledger, ContentStore& store, int episode) {
+  std::string rel = EpisodeDir(episode) + "/script.fountain";
+  RW_ASSIGN(std::string text, ReadFile(root / rel));
+  RW_ASSIGN(Screenplay current, ParseFountain(text, (root / rel).string()));
+  auto [model, model_name] =
+      ModelVersion<Screenplay>(ledger, store, rel, [&](const std::string& bytes) { return ParseFountain(bytes, rel); });
   auto lines = AttributeLines(current, model ? &*model : nullptr, model_name);
   if (ledger.LineAuthors(rel) != lines) RW_TRY(ledger.SetLineAuthors(rel, lines));  // most builds change nothing here
+  return lines;
+}
+
+Result<std::vector<LineAuthor>> RecordTranslationAuthorship(const fs::path& root, Ledger& ledger, ContentStore& store,
+                                                            int episode, const std::string& lang) {
+  std::string rel = EpisodeDir(episode) + "/lang/" + lang + "/lines.yaml";
+  RW_ASSIGN(Translation current, LoadYaml<Translation>(root / rel, rel));
+  auto [model, model_name] =
+      ModelVersion<Translation>(ledger, store, rel, [&](const std::string& bytes) { return ParseYaml<Translation>(bytes, rel); });
+  auto lines = AttributeTranslation(current, model ? &*model : nullptr, model_name);
+  if (ledger.LineAuthors(rel) != lines) RW_TRY(ledger.SetLineAuthors(rel, lines));
   return lines;
 }
 

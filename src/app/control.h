@@ -82,6 +82,11 @@ Result<std::string> MakeReference(const std::filesystem::path& root, const std::
 // records it in the ledger.
 Result<std::vector<LineAuthor>> RecordAuthorship(const std::filesystem::path& root, Ledger& ledger, ContentStore& store,
                                                  int episode);
+// The same for a delivery language's translated lines (episodes/epNNN/lang/<lang>/lines.yaml)
+// against the last version the chat server translated; a file a person wrote from scratch is
+// all theirs.
+Result<std::vector<LineAuthor>> RecordTranslationAuthorship(const std::filesystem::path& root, Ledger& ledger,
+                                                            ContentStore& store, int episode, const std::string& lang);
 Result<Credits> EpisodeCredits(const std::filesystem::path& root, int episode);
 // Every line of an episode's script with its author, as EpisodeCredits counts them: what the
 // studio marks beside the script.

@@ -16,6 +16,7 @@
 #include "base/progress.h"
 #include "base/wav.h"
 #include "post/ff_testing.h"
+#include "post/inspect.h"
 #include "providers/chat_testing.h"
 #include "schema/bible.h"
 #include "schema/translation.h"
@@ -162,6 +163,15 @@ TEST_F(LanguagesTest, AHandWrittenTranslationIsDubbedSubtitledAndRenderedWithout
     worded += top > 3 * middle + 4;
   }
   EXPECT_GE(worded, 3) << "the English words stayed in the Chinese episode's picture";
+  // The Chinese episode credits the translation to the person who wrote it; the English one has
+  // no translation to credit.
+  auto zh_tags = InspectMedia(root_ / "episodes/ep001/ep001.zh.preview.mp4");
+  ASSERT_TRUE(zh_tags.ok()) << zh_tags.error().ToString();
+  EXPECT_NE(zh_tags->tags["authorship"].find("; translation: person 100% of lines"), std::string::npos)
+      << zh_tags->tags["authorship"];
+  auto en_tags = InspectMedia(root_ / "episodes/ep001/ep001.en.preview.mp4");
+  ASSERT_TRUE(en_tags.ok());
+  EXPECT_EQ(en_tags->tags["authorship"].find("translation"), std::string::npos) << en_tags->tags["authorship"];
   // The export carries the Chinese episode and its subtitles beside the English.
   fs::path out = root_.string() + "_export";
   fs::remove_all(out);
@@ -257,6 +267,18 @@ TEST_F(LanguagesTest, TheChatServerTranslatesAndAPersonsEditSurvivesARebuild) {
   EXPECT_EQ(Read("episodes/ep001/lang/zh/lines.yaml"), edited);
   EXPECT_NE(Read("episodes/ep001/ep001.zh.ass").find("我亲手改的台词。"), std::string::npos);
   EXPECT_NE(Read("episodes/ep001/ep001.zh.srt").find("我亲手改的台词。"), std::string::npos);
+  // The ledger keeps who wrote each translated line: the rewritten one is the person's, the rest
+  // the server's.
+  {
+    ContentStore store(root_ / ".reelwright/cache");
+    auto ledger = Ledger::Open(root_ / ".reelwright/ledger.sqlite");
+    ASSERT_TRUE(ledger.ok());
+    auto authors = RecordTranslationAuthorship(root_, **ledger, store, 1, "zh");
+    ASSERT_TRUE(authors.ok()) << authors.error().ToString();
+    ASSERT_EQ(authors->size(), lines);
+    EXPECT_EQ((*authors)[0].author, "human");
+    EXPECT_EQ((*authors)[1].author, "model:test");
+  }
 
   // The script moves on: the server's new translation goes beside the person's, never over it.
   std::string script = Read("episodes/ep001/script.fountain");

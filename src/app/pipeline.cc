@@ -769,7 +769,12 @@ Status SeriesBuild::Dub(int n, const std::string& lang, BuildSummary& summary) {
 
   StageSpec render = spec("render", {ep + "/timeline", ClipsStage(n), prefix + "subtitles", prefix + "score"});
   render.name = prefix + "render-" + preset_.name;
+  // Who wrote the lines heard and read: the script's credits, then the translation's (a person's
+  // hand-written or edited lines against the chat server's), which the ledger keeps per line.
   std::string credits = credits_[n];
+  if (auto lines = RecordTranslationAuthorship(root_, builder_.ledger(), builder_.store(), n, lang); lines.ok()) {
+    credits += "; translation: " + CreditLine(Summarize(*lines));
+  }
   render.settings = RenderSettings(credits);
   render.settings["lang"] = lang;
   render.run = [this, n, credits, lang](StageContext& ctx) { return WriteRender(ctx, n, credits, lang); };

@@ -91,6 +91,28 @@ std::vector<LineAuthor> AttributeLines(const Screenplay& current, const Screenpl
   return out;
 }
 
+std::vector<LineAuthor> AttributeTranslation(const Translation& current, const Translation* model, const std::string& model_name) {
+  std::vector<LineAuthor> out;
+  for (const TranslatedLine& line : current.lines) {
+    LineAuthor a;
+    a.n = static_cast<int>(out.size()) + 1;
+    a.kind = "dialogue";
+    a.words = CountWords(line.text);
+    a.author = "human";
+    if (const TranslatedLine* was = model ? model->Find(line.id) : nullptr) {
+      const int d = EditDistance(line.text, was->text);
+      if (d == 0) {
+        a.author = model_name;
+      } else if (2 * static_cast<size_t>(d) <= std::max(CountCodePoints(line.text), CountCodePoints(was->text))) {
+        a.author = "edited:" + model_name;
+        a.distance = d;
+      }
+    }
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
 Credits Summarize(const std::vector<LineAuthor>& lines) {
   Credits c;
   std::map<std::string, Credits::Share> models;

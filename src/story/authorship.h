@@ -8,6 +8,7 @@
 
 #include "base/text.h"  // EditDistance
 #include "schema/authorship.h"
+#include "schema/translation.h"
 #include "story/fountain.h"
 
 namespace rw {
@@ -16,6 +17,12 @@ namespace rw {
 // `model_name` is the author the ledger gives the model's version, e.g. "model:builtin".
 std::vector<LineAuthor> AttributeLines(const Screenplay& current, const Screenplay* model, const std::string& model_name);
 
+
+// A translation's lines (by id) against the last version a model translated (null: none, a person
+// wrote the file): the model's text unchanged is the model's, a model line a person changed by at
+// most half is "edited:<model>", anything else a person's. Numbered in the file's order, all
+// "dialogue".
+std::vector<LineAuthor> AttributeTranslation(const Translation& current, const Translation* model, const std::string& model_name);
 
 struct Credits {
   int lines = 0, words = 0;

@@ -93,5 +93,25 @@ TEST(Authorship, ChineseDistanceCountsCharacters) {
   EXPECT_EQ(lines[1].distance, 1);
 }
 
+TEST(Authorship, TranslatedLinesAreAttributedByIdAgainstTheServersVersion) {
+  Translation model;
+  model.lines = {{"L001", "C01", "Hello.", "你好。"}, {"L002", "C02", "Goodbye, my friend.", "再见了，我的朋友。"},
+                 {"L003", "C01", "Wait.", "等等。"}};
+  Translation now = model;
+  now.lines[1].text = "再见了，我的朋友们。";         // one character added: edited
+  now.lines[2].text = "别走，你听我说完这一切。";   // rewritten: the person's
+  now.lines.push_back({"L004", "C02", "No.", "不。"});  // not in the server's version
+  auto lines = AttributeTranslation(now, &model, "model:qwen");
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_EQ(lines[0].author, "model:qwen");
+  EXPECT_EQ(lines[1].author, "edited:model:qwen");
+  EXPECT_EQ(lines[1].distance, 1);
+  EXPECT_EQ(lines[2].author, "human");
+  EXPECT_EQ(lines[3].author, "human");
+  EXPECT_EQ(lines[3].n, 4);
+  // No server version: a person wrote the file.
+  for (const auto& l : AttributeTranslation(now, nullptr, "model:qwen")) EXPECT_EQ(l.author, "human");
+}
+
 }  // namespace
 }  // namespace rw
