@@ -11,37 +11,17 @@
 #include <vector>
 
 #include "visual/painter.h"
+#include "visual/visual_testing.h"
 
 namespace rw {
 namespace {
+
+using testing::TestCard;
 
 double MeanAbsDiff(const Image& a, const Image& b) {
   double sum = 0;
   for (size_t i = 0; i < a.pixels.size(); ++i) sum += std::abs(a.pixels[i] - b.pixels[i]);
   return sum / static_cast<double>(a.pixels.size());
-}
-
-// A test card with smooth gradients and soft shapes, at any size.
-Image TestCard(int width, int height) {
-  Image image(width, height);
-  cairo_surface_t* surface = cairo_image_surface_create_for_data(image.pixels.data(), CAIRO_FORMAT_ARGB32, width,
-                                                                 height, image.stride);
-  cairo_t* cr = cairo_create(surface);
-  cairo_pattern_t* gradient = cairo_pattern_create_linear(0, 0, width, height);
-  cairo_pattern_add_color_stop_rgb(gradient, 0, 0.1, 0.2, 0.5);
-  cairo_pattern_add_color_stop_rgb(gradient, 1, 0.9, 0.6, 0.2);
-  cairo_set_source(cr, gradient);
-  cairo_paint(cr);
-  cairo_pattern_destroy(gradient);
-  for (int i = 0; i < 12; ++i) {
-    double x = width * (0.1 + 0.8 * ((i * 37) % 11) / 10.0), y = height * (0.1 + 0.8 * ((i * 53) % 13) / 12.0);
-    cairo_arc(cr, x, y, std::min(width, height) * 0.08, 0, 2 * 3.14159265);
-    cairo_set_source_rgb(cr, (i % 3) / 2.0, ((i + 1) % 3) / 2.0, ((i + 2) % 3) / 2.0);
-    cairo_fill(cr);
-  }
-  cairo_destroy(cr);
-  cairo_surface_destroy(surface);
-  return image;
 }
 
 std::vector<double> ConsecutiveDiffs(const Motion& motion) {

@@ -9,9 +9,12 @@
 #include <vector>
 
 #include "visual/motion.h"
+#include "visual/visual_testing.h"
 
 namespace rw {
 namespace {
+
+using testing::TestCard;
 
 // Three planes of 4:2:0 with rows a little wider than the picture, as an AVFrame has them.
 struct Frame {
@@ -39,27 +42,6 @@ struct Frame {
   int width[3], height[3];
 };
 
-Image Card(int width, int height) {
-  Image image(width, height);
-  cairo_surface_t* surface = cairo_image_surface_create_for_data(image.pixels.data(), CAIRO_FORMAT_ARGB32, width,
-                                                                 height, image.stride);
-  cairo_t* cr = cairo_create(surface);
-  cairo_pattern_t* gradient = cairo_pattern_create_linear(0, 0, width, height);
-  cairo_pattern_add_color_stop_rgb(gradient, 0, 0.1, 0.2, 0.5);
-  cairo_pattern_add_color_stop_rgb(gradient, 1, 0.9, 0.6, 0.2);
-  cairo_set_source(cr, gradient);
-  cairo_paint(cr);
-  cairo_pattern_destroy(gradient);
-  for (int i = 0; i < 9; ++i) {
-    cairo_rectangle(cr, width * (i % 3) / 3.0 + 3, height * (i / 3) / 3.0 + 5, width / 7.0, height / 9.0);
-    cairo_set_source_rgb(cr, (i % 3) / 2.0, ((i + 1) % 3) / 2.0, ((i + 2) % 3) / 2.0);
-    cairo_fill(cr);
-  }
-  cairo_destroy(cr);
-  cairo_surface_destroy(surface);
-  return image;
-}
-
 Image Solid(int width, int height, uint8_t r, uint8_t g, uint8_t b) {
   Image image(width, height);
   for (size_t i = 0; i < image.pixels.size(); i += 4) {
@@ -81,7 +63,7 @@ TEST(YuvPicture, ColoursAreBt709LimitedRange) {
 
 TEST(YuvPicture, AViewAtZoomOneOnTheCentreIsThePictureItself) {
   const int w = 200, h = 356;
-  YuvPicture picture = YuvPicture::FromImage(Card(w, h));
+  YuvPicture picture = YuvPicture::FromImage(TestCard(w, h));
   Frame frame(w, h);
   ZoomScratch scratch;
   DrawZoomed(picture, {1.0, w / 2.0, h / 2.0}, frame.planes, &scratch);
@@ -95,10 +77,10 @@ TEST(YuvPicture, AViewAtZoomOneOnTheCentreIsThePictureItself) {
 
 TEST(YuvPicture, TheFastPathDrawsTheSameBytesAsThePortableOne) {
   const int w = 1080 / 4, h = 1920 / 4;  // widths that leave a part group of 16 on each plane
-  YuvPicture picture = YuvPicture::FromImage(Card(w, h));
+  YuvPicture picture = YuvPicture::FromImage(TestCard(w, h));
   ZoomScratch scratch;
   for (CameraMove move : {CameraMove::kPushIn, CameraMove::kPanLeft, CameraMove::kTiltDown}) {
-    Motion motion(Card(w, h), move, w, h, 30);
+    Motion motion(TestCard(w, h), move, w, h, 30);
     for (int i = 0; i < 30; i += 7) {
       Motion::View v = motion.ViewAt(i);
       Frame fast(w, h), portable(w, h);
@@ -118,7 +100,7 @@ TEST(YuvPicture, ItAgreesWithMotionsOwnFrames) {
   // The renderer draws a shot this way instead of decoding the clip Motion's frames were encoded
   // into: the two must show the same picture, up to rounding.
   const int w = 270, h = 480;
-  Image still = Card(w, h);
+  Image still = TestCard(w, h);
   Motion motion(still, CameraMove::kPushIn, w, h, 20);
   YuvPicture picture = YuvPicture::FromImage(still);
   ZoomScratch scratch;
