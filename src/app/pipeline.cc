@@ -247,6 +247,20 @@ class SeriesBuild {
   Result<T> AskModel(StageContext& ctx, F&& ask);
 
   bool Wanted(const std::string& kind) const;
+  // The shots episode `n` plans (0 before the shots stage has run), for what plan shows.
+  int ShotCount(int n) const {
+    auto shots = Load<Shots>(root_, Ep(n, kShotsFile));
+    return shots.ok() ? static_cast<int>(shots->shots.size()) : 0;
+  }
+  // A stage that asks a media server (`what`: images, video) once a shot: the server's settings
+  // and workflow file shape its key, and plan shows the calls.
+  template <class Server>
+  void AsksPerShot(StageSpec& stage, const std::string& what, const Server& server, int n) const {
+    stage.settings[what] = Json::parse(CanonicalJson(server));
+    if (!server.workflow.empty()) stage.sources.push_back(server.workflow);
+    stage.provider = what + " " + server.kind + " " + server.base_url;
+    stage.model_calls = ShotCount(n);
+  }
   Status Stage(StageSpec spec, BuildSummary& summary);
   Status Episode(int n, BuildSummary& summary);
   // A delivery language: its glossary once, then per episode translate → voice → subtitles →
@@ -603,13 +617,7 @@ Status SeriesBuild::Episode(int n, BuildSummary& summary) {
 
   StageSpec frames = spec("frames", {"bible", ep + "/beats", ep + "/shots"});
   frames.settings = {{"width", preset_.width}, {"height", preset_.height}, {"style", settings_.format.style}};
-  if (images_) {
-    frames.settings["images"] = Json::parse(CanonicalJson(settings_.providers.images));
-    if (!settings_.providers.images.workflow.empty()) frames.sources.push_back(settings_.providers.images.workflow);
-    frames.provider = "images " + settings_.providers.images.kind + " " + settings_.providers.images.base_url;
-    auto shots = Load<Shots>(root_, Ep(n, kShotsFile));
-    frames.model_calls = shots.ok() ? static_cast<int>(shots->shots.size()) : 0;
-  }
+  if (images_) AsksPerShot(frames, "images", settings_.providers.images, n);
   frames.run = [this, n](StageContext& ctx) { return WriteFrames(ctx, n); };
   RW_TRY(Stage(frames, summary));
   if (!Wanted("clips")) return {};
@@ -618,13 +626,7 @@ Status SeriesBuild::Episode(int n, BuildSummary& summary) {
   clips.version = 3;  // 2: the speaker's mouth follows the line; 3: a plate beside each clip
   clips.settings = {{"width", preset_.width}, {"height", preset_.height}, {"fps", settings_.format.fps}};
   if (!settings_.languages.empty()) clips.settings["textless"] = true;  // a wordless plate for the dubbed renders
-  if (video_) {
-    clips.settings["video"] = Json::parse(CanonicalJson(settings_.providers.video));
-    if (!settings_.providers.video.workflow.empty()) clips.sources.push_back(settings_.providers.video.workflow);
-    clips.provider = "video " + settings_.providers.video.kind + " " + settings_.providers.video.base_url;
-    auto planned = Load<Shots>(root_, Ep(n, kShotsFile));
-    clips.model_calls = planned.ok() ? static_cast<int>(planned->shots.size()) : 0;
-  }
+  if (video_) AsksPerShot(clips, "video", settings_.providers.video, n);
   clips.run = [this, n](StageContext& ctx) { return WriteClips(ctx, n); };
   RW_TRY(Stage(clips, summary));
   if (!Wanted("post")) return {};
@@ -638,8 +640,7 @@ Status SeriesBuild::Episode(int n, BuildSummary& summary) {
                      {"fps", settings_.format.fps}};
     post.sources.push_back(step.workflow);
     post.provider = "post " + step.name + " " + step.base_url;
-    auto planned = Load<Shots>(root_, Ep(n, kShotsFile));
-    post.model_calls = planned.ok() ? static_cast<int>(planned->shots.size()) : 0;
+    post.model_calls = ShotCount(n);
     post.run = [this, n, step, from](StageContext& ctx) { return WritePostStep(ctx, n, step, from); };
     RW_TRY(Stage(post, summary));
     last_clips = post.name;
