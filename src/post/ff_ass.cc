@@ -78,6 +78,14 @@ void BlendImage(const ASS_Image& img, AVFrame* frame) {
   }
 }
 
+// Override tags that change an event while it is on (fades, moves, transforms, karaoke).
+bool MovesInTime(const std::string& text) {
+  for (const char* tag : {"\\fad", "\\move", "\\t(", "\\k", "\\K"}) {
+    if (text.find(tag) != std::string::npos) return true;
+  }
+  return false;
+}
+
 bool IsBlank(const std::string& text) {
   return std::all_of(text.begin(), text.end(), [](char ch) { return ch == ' ' || ch == '\n' || ch == '\r' || ch == '\t'; });
 }
@@ -123,21 +131,31 @@ void AssBurner::Burn(AVFrame* frame, int64_t ms) {
   }
 }
 
-std::string AssBurner::Fingerprint(int64_t from_ms, int64_t to_ms) const {
+std::string AssBurner::Fingerprint(const std::vector<int64_t>& frame_ms) const {
   if (!track_) return "";
-  // No event on screen draws nothing, whatever the header says: such a stretch keeps its key
-  // when only the styles change.
-  std::string out;
+  std::string events;
   // In file order, which is what decides who yields when events collide.
   for (int i = 0; i < track_->n_events; ++i) {
     const ASS_Event& e = track_->events[i];
-    if (e.Start > to_ms || e.Start + e.Duration <= from_ms) continue;
-    out += std::to_string(e.Start) + "," + std::to_string(e.Duration) + "," + std::to_string(e.Layer) + "," +
-           std::to_string(e.Style) + "," + std::to_string(e.MarginL) + "," +
-           std::to_string(e.MarginR) + "," + std::to_string(e.MarginV) + "," + (e.Name ? e.Name : "") + "," +
-           (e.Effect ? e.Effect : "") + "," + (e.Text ? e.Text : "") + "\n";
+    const std::string text = e.Text ? e.Text : "", effect = e.Effect ? e.Effect : "";
+    const bool moves = !effect.empty() || MovesInTime(text);
+    std::string on;  // the frames it is on, and for a moving event how long it has been on
+    for (size_t j = 0; j < frame_ms.size(); ++j) {
+      const int64_t t = frame_ms[j];
+      if (t < e.Start || t >= e.Start + e.Duration) continue;
+      on += std::to_string(j);
+      if (moves) {
+        on += '@';
+        on += std::to_string(t - e.Start);
+      }
+      on += ' ';
+    }
+    if (on.empty()) continue;
+    events += std::to_string(e.Layer) + "," + std::to_string(e.Style) + "," + std::to_string(e.MarginL) + "," +
+              std::to_string(e.MarginR) + "," + std::to_string(e.MarginV) + "," + (e.Name ? e.Name : "") + "," + effect +
+              "," + text + " | " + on + "\n";
   }
-  return out.empty() ? out : header_ + out;
+  return events.empty() ? events : header_ + events;
 }
 
 }  // namespace rw::ff

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <vector>
 
 #include "base/result.h"
 #include "post/ff_util.h"
@@ -28,12 +29,15 @@ class AssBurner {
   // Blends the subtitles visible at `ms` onto `frame` (yuv420p, width×height, writable).
   void Burn(AVFrame* frame, int64_t ms);
 
-  // Everything that shapes what Burn draws between `from_ms` and `to_ms` (inclusive): the
-  // script's header and styles, and every event on screen at some time in that span (events
-  // that are on together may push each other aside, so all of them count). Equal fingerprints,
-  // equal pixels; a cache of rendered frames is keyed by it. Empty for a burner that draws
-  // nothing, and for a stretch where no event is on screen (the header then draws nothing).
-  std::string Fingerprint(int64_t from_ms, int64_t to_ms) const;
+  // Everything that shapes what Burn draws on frames shown at `frame_ms` (one time a frame, in
+  // order), wherever those frames sit in the episode: the script's header and styles, and each
+  // event on screen in them (layer, style, margins, name, effect, text; all of them, as events on
+  // together may push each other aside) with the frames it is on, and for an event that changes
+  // while on (\fad, \move, \t, karaoke, an effect) how long it has been on at each. Equal
+  // fingerprints, equal pixels: a stretch of frames moved along the timeline with its subtitles
+  // keeps its fingerprint. Empty for a burner that draws nothing, and for frames no event is on
+  // (the header then draws nothing).
+  std::string Fingerprint(const std::vector<int64_t>& frame_ms) const;
 
  private:
   AssBurner() = default;

@@ -182,7 +182,7 @@ class AudioEncoder {
   Status status_;
 };
 
-constexpr char kSegmentVersion[] = "render-segment/1";
+constexpr char kSegmentVersion[] = "render-segment/2";
 
 // One closed-GOP piece of the episode's video: output frames [first, end).
 struct Segment {
@@ -237,7 +237,9 @@ std::vector<Segment> PlanSegments(const Timeline& timeline, int out_fps, int64_t
   std::sort(cuts.begin(), cuts.end());
   cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
   for (size_t i = 0, n = cuts.size(); i + 1 < n; ++i) {
-    for (int64_t k = cuts[i] + piece; k < cuts[i + 1]; k += piece) cuts.push_back(k);
+    // A short remnant stays with the piece before it (it would be an encoder of its own for a
+    // handful of frames).
+    for (int64_t k = cuts[i] + piece; k + piece / 2 <= cuts[i + 1]; k += piece) cuts.push_back(k);
   }
   std::sort(cuts.begin(), cuts.end());
   std::vector<Segment> segments;
@@ -417,24 +419,33 @@ Status EncodeSegment(const VideoJob& job, const Segment& segment, Burners& burne
 // The key of a segment: everything that shapes its encoded bits.
 Result<std::string> SegmentKey(const VideoJob& job, const Segment& segment, const Burners& burners, SegmentCache& hasher) {
   const RenderPreset& p = job.preset;
-  Json doc = {{"v", kSegmentVersion}, {"w", p.width}, {"h", p.height}, {"fps", p.fps}, {"timeline_fps", job.timeline->fps},
+  // Where the segment sits in the episode is not part of it: items and subtitles are placed
+  // relative to its first frame, so a segment moved along the timeline (a line before it grew)
+  // keeps its key. With another frame rate than the timeline's, frame times are not whole
+  // timeline frames from the segment's start, and the position counts after all.
+  const Timeline& t = *job.timeline;
+  const int64_t origin = TimelineFrameOf(segment.first, t, p.fps);
+  Json doc = {{"v", kSegmentVersion}, {"w", p.width}, {"h", p.height}, {"fps", p.fps}, {"timeline_fps", t.fps},
               {"bitrate", p.video_bitrate}, {"max", p.max_bitrate}, {"crf", p.crf}, {"gop", job.h264.gop_frames},
-              {"x264", p.x264_preset}, {"threads", job.h264.threads}, {"first", segment.first}, {"end", segment.end}};
+              {"x264", p.x264_preset}, {"threads", job.h264.threads}, {"frames", segment.end - segment.first}};
+  if (p.fps != t.fps) doc["first"] = segment.first;
   Json items = Json::array();
   for (const TimelineVideo* v : segment.items) {
+    const int64_t start = v->start_frame - origin;
     if (auto drawn = job.drawn.find(v); drawn != job.drawn.end()) {
-      items.push_back({{"drawn", drawn->second}, {"start", v->start_frame}, {"frames", v->frames}, {"fade", v->fade_in_frames}});
+      items.push_back({{"drawn", drawn->second}, {"start", start}, {"frames", v->frames}, {"fade", v->fade_in_frames}});
       continue;
     }
     const std::filesystem::path file = job.episode_dir / v->clip;
     std::string hash = hasher.HashOf(file);
     if (hash.empty()) return Error{ErrorCode::kNotFound, "shot " + v->shot + ": clip file not found", file.string()};
-    items.push_back({{"clip", hash}, {"start", v->start_frame}, {"frames", v->frames}, {"fade", v->fade_in_frames}});
+    items.push_back({{"clip", hash}, {"start", start}, {"frames", v->frames}, {"fade", v->fade_in_frames}});
   }
   doc["items"] = items;
-  const int64_t from_ms = segment.first * 1000 / p.fps, to_ms = (segment.end - 1) * 1000 / p.fps;
-  doc["subtitles"] = burners.subtitles ? Sha256Hex(burners.subtitles->Fingerprint(from_ms, to_ms)) : "";
-  doc["label"] = burners.label ? Sha256Hex(burners.label->Fingerprint(from_ms, to_ms)) : "";
+  std::vector<int64_t> frame_ms;  // as EncodeSegment burns them
+  for (int64_t k = segment.first; k < segment.end; ++k) frame_ms.push_back(k * 1000 / p.fps);
+  doc["subtitles"] = burners.subtitles ? Sha256Hex(burners.subtitles->Fingerprint(frame_ms)) : "";
+  doc["label"] = burners.label ? Sha256Hex(burners.label->Fingerprint(frame_ms)) : "";
   return Sha256Hex(doc.dump());
 }
 
@@ -556,6 +567,23 @@ class Assembler {
     return {};
   }
 
+  // Notes how far the segment's decoding runs ahead of its showing (its B-frame delay); call for
+  // every segment before the first Append.
+  Status MeasureDelay(const Segment& segment, AVPacket* packet) {
+    RW_ASSIGN(ff::InputFormatPtr in, OpenSegment(segment.file));
+    while (true) {
+      int rc = av_read_frame(in.get(), packet);
+      if (rc < 0) return ff::AvError(rc, "cannot read a video segment", segment.file.string());
+      const bool video = packet->stream_index == 0;
+      if (video) {
+        av_packet_rescale_ts(packet, in->streams[0]->time_base, stream_->time_base);
+        delay_ = std::max(delay_, packet->pts - packet->dts);
+      }
+      av_packet_unref(packet);
+      if (video) return {};
+    }
+  }
+
   // Appends the segment's frames at output frame `first`; `before_packet(frame)` runs before each
   // video packet is written, with the output frame the packet decodes at.
   Status Append(const Segment& segment, AVPacket* packet, const std::function<Status(int64_t)>& before_packet) {
@@ -568,7 +596,7 @@ class Assembler {
                     where_);
     }
     const AVRational frame_base{1, fps_};
-    int64_t shift = AV_NOPTS_VALUE;
+    int64_t shift = AV_NOPTS_VALUE, dts_shift = 0;
     int64_t count = 0;
     while (true) {
       int rc = av_read_frame(in.get(), packet);
@@ -579,11 +607,15 @@ class Assembler {
         continue;
       }
       // The first packet in decode order is the segment's opening IDR frame, shown first.
-      if (shift == AV_NOPTS_VALUE) shift = av_rescale_q(segment.first, frame_base, stream_->time_base) -
-                                           av_rescale_q(packet->pts, src->time_base, stream_->time_base);
       av_packet_rescale_ts(packet, src->time_base, stream_->time_base);
+      if (shift == AV_NOPTS_VALUE) {
+        shift = av_rescale_q(segment.first, frame_base, stream_->time_base) - packet->pts;
+        // Every segment's decoding runs the episode's largest B-frame delay ahead of its showing,
+        // so decode times keep rising across a cut even where a short segment has none.
+        dts_shift = (packet->pts - packet->dts) - delay_;
+      }
       packet->pts += shift;
-      packet->dts += shift;
+      packet->dts += shift + dts_shift;
       packet->stream_index = stream_->index;
       packet->pos = -1;
       Status ready = before_packet(av_rescale_q(packet->dts, stream_->time_base, frame_base));
@@ -620,6 +652,7 @@ class Assembler {
   std::string where_;
   AVStream* stream_ = nullptr;
   std::vector<uint8_t> extradata_;
+  int64_t delay_ = 0;  // the largest B-frame delay of any segment, in the stream's time base
 };
 
 }  // namespace
@@ -767,6 +800,7 @@ Result<RenderStats> RenderEpisode(const Timeline& timeline, const std::filesyste
   ff::PacketPtr packet = ff::MakePacket();
   if (!packet) return Failed("out of memory allocating a packet", where);
   auto audio_up_to = [&](int64_t frame) { return audio.WriteUntil(av_rescale(frame + 1, kSampleRate, preset.fps), out.get()); };
+  for (const Segment& segment : segments) RW_TRY(assembler.MeasureDelay(segment, packet.get()));
   for (const Segment& segment : segments) RW_TRY(assembler.Append(segment, packet.get(), audio_up_to));
   RW_TRY(audio.WriteUntil(INT64_MAX, out.get()));
   int rc = av_write_trailer(out.get());

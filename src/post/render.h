@@ -19,10 +19,13 @@
 // item make one more), and one more every 2 s (rounded up to whole GOPs) into a longer item,
 // each a closed-GOP H.264 MP4 of its own, encoded `jobs` at a time. The
 // episode is then assembled by stream copy (no re-encode) of the segments after one another,
-// with the audio. A segment's key hashes everything that shapes its pixels and bits: the
-// renderer's version, the preset's video settings, its frame range, the items on screen in it
-// (clip content hash, placement, fade), and the subtitle and label events on screen in it (with
-// their scripts' styles). With a SegmentCache, a segment whose key was rendered before is reused
+// with the audio (decode times evened out to the largest B-frame delay, so they rise across every
+// cut). A segment's key hashes everything that shapes its pixels and bits, relative to its first
+// frame: the renderer's version, the preset's video settings, its length, the items on screen in
+// it (clip content hash or drawer fingerprint, placement from the segment's start, fade), and the
+// subtitle and label events on screen in it frame by frame (with their scripts' styles). So a
+// segment that only moved along the timeline (a line before it grew) keeps its key; its position
+// counts only when the preset's frame rate is not the timeline's. With a SegmentCache, a segment whose key was rendered before is reused
 // as is: changing one line re-encodes only the segments the line is on screen in.
 //
 // Audio: the dialogue WAVs of `timeline.dialogue`, each placed at its start_sample (in

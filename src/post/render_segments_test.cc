@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <set>
 #include <string>
 
 #include "base/file.h"
@@ -96,7 +97,7 @@ class SegmentsTest : public ::testing::Test {
   Timeline ThreeShots() {
     WriteClip("clips/a.mp4", 30, 0);
     WriteClip("clips/b.mp4", 30, 1);
-    WriteClip("clips/c.mp4", 30, 0);
+    WriteClip("clips/c.mp4", 30, 0, 200);
     Timeline t;
     t.name = "ep001";
     t.frames = 90;
@@ -188,11 +189,12 @@ TEST_F(SegmentsTest, AChangedCueReencodesOnlyTheSegmentsItIsOnScreenIn) {
   ASSERT_TRUE(two.ok()) << two.error().ToString();
   EXPECT_EQ(two->segments_encoded, 2);
 
-  // The label's length: the first two.
+  // The label's length, 2 s to 1 s: the second segment only, where it no longer shows (the first
+  // shows it on every frame either way).
   options.label.seconds = 1;
   auto label = RenderEpisode(timeline, dir_, WriteAss(edited), preset_, out, nullptr, options);
   ASSERT_TRUE(label.ok()) << label.error().ToString();
-  EXPECT_EQ(label->segments_encoded, 2);
+  EXPECT_EQ(label->segments_encoded, 1);
 
   // What was pieced together from the cache is what a render from scratch makes.
   const fs::path fresh = dir_ / "out" / "fresh.mp4";
@@ -204,6 +206,51 @@ TEST_F(SegmentsTest, AChangedCueReencodesOnlyTheSegmentsItIsOnScreenIn) {
   ASSERT_EQ(fresh_frames.size(), 90u);
   for (int i = 0; i < 90; ++i) EXPECT_EQ(cached_frames[i], fresh_frames[i]) << "frame " << i;
   EXPECT_TRUE(TempFilesUnder(dir_).empty());
+}
+
+TEST_F(SegmentsTest, AShotMovedAlongTheTimelineWithItsLineIsNotEncodedAgain) {
+  // A line before it grew: the first shot is half a second longer, and the second shot and its
+  // cue move with it. The second shot's segment is the same picture, taken from the cache.
+  WriteClip("clips/a.mp4", 30, 0);
+  WriteClip("clips/a2.mp4", 45, 0, 90);
+  WriteClip("clips/b.mp4", 30, 1);
+  CountingCache cache(dir_ / "cache");
+  RenderOptions options;
+  options.segments = &cache;
+  const fs::path out = dir_ / "out" / "ep001.mp4";
+  Timeline before;
+  before.name = "ep001";
+  before.frames = 60;
+  before.video = {{"s01", "clips/a.mp4", 0, 30}, {"s02", "clips/b.mp4", 30, 30}};
+  auto first = RenderEpisode(before, dir_, WriteAss("Dialogue: 0,0:00:01.20,0:00:01.80,Default,,0,0,0,,a line\n"), preset_,
+                             out, nullptr, options);
+  ASSERT_TRUE(first.ok()) << first.error().ToString();
+  EXPECT_EQ(first->segments_encoded, 2);
+  Timeline after = before;
+  after.frames = 75;
+  after.video = {{"s01", "clips/a2.mp4", 0, 45}, {"s02", "clips/b.mp4", 45, 30}};
+  auto moved = RenderEpisode(after, dir_, WriteAss("Dialogue: 0,0:00:01.70,0:00:02.30,Default,,0,0,0,,a line\n"), preset_,
+                             out, nullptr, options);
+  ASSERT_TRUE(moved.ok()) << moved.error().ToString();
+  EXPECT_EQ(moved->segments_encoded, 1);
+  EXPECT_EQ(moved->segments_reused, 1);
+  const fs::path kept = dir_ / "out" / "moved.mp4";
+  fs::copy_file(out, kept);
+  // The cue moved by a frame relative to its shot: that segment is new.
+  auto nudged = RenderEpisode(after, dir_, WriteAss("Dialogue: 0,0:00:01.74,0:00:02.30,Default,,0,0,0,,a line\n"), preset_,
+                              out, nullptr, options);
+  ASSERT_TRUE(nudged.ok()) << nudged.error().ToString();
+  EXPECT_EQ(nudged->segments_encoded, 1);
+  // The reused segment shows the cue on the frames a render from scratch does.
+  const fs::path fresh = dir_ / "out" / "fresh.mp4";
+  ASSERT_TRUE(RenderEpisode(after, dir_, WriteAss("Dialogue: 0,0:00:01.70,0:00:02.30,Default,,0,0,0,,a line\n"), preset_,
+                            fresh, nullptr, RenderOptions{})
+                  .ok());
+  const std::set<int> around = {50, 51, 52, 68, 69, 70};  // the cue is on from 1.7 s (frame 51) to 2.3 s
+  auto got = LumaFrames(kept, around), want = LumaFrames(fresh, around);
+  ASSERT_EQ(got.size(), around.size());
+  for (int k : around) EXPECT_LT(MeanAbsDiff(got[k], want[k], kW, 0, kH), 0.5) << "frame " << k;
+  EXPECT_GT(MeanAbsDiff(got[50], got[51], kW, 0, kH), MeanAbsDiff(got[51], got[52], kW, 0, kH)) << "the cue appears at 51";
 }
 
 TEST_F(SegmentsTest, FramesMeetExactlyAtASegmentBoundary) {
