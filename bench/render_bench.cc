@@ -1,9 +1,9 @@
 // The renderer's reference workload (issue 7) and the commands bench/render_bench.sh times.
 //
-//   rw_render_bench make DIR     paints 12 stills (1242x2208), makes their push-in clips the way
-//                                the clips stage does (visual/motion, 159 frames each: 5 s and
-//                                the 0.3 s under the next shot's cross-fade) with their plates
-//                                (visual/plate), 20 voice lines and
+//   rw_render_bench make DIR     paints 12 stills (1242x2208), writes their push-in plates
+//                                (visual/plate) and clips the way the clips stage does (drawn
+//                                from the plates, 159 frames each: 5 s and the 0.3 s under the
+//                                next shot's cross-fade), 20 voice lines and
 //                                a music bed (48 kHz WAV), their mix with the music ducked under
 //                                the voices (DIR/mix.wav, as the score stage makes it), the
 //                                episode's ASS (20 cues, half Chinese) and DIR/melt.mlt, the same
@@ -248,7 +248,6 @@ int Make(const fs::path& dir) {
     if (!MakeDirs(dir / sub).ok()) return std::fprintf(stderr, "cannot make %s\n", (dir / sub).c_str()), 1;
   }
   Timeline t = Workload();
-  Image frame(kW, kH);
   double paint_s = 0, clips_s = 0;
   for (int i = 0; i < kShots; ++i) {
     auto t0 = std::chrono::steady_clock::now();
@@ -269,25 +268,28 @@ int Make(const fs::path& dir) {
     }
     paint_s += Since(t0);
     t0 = std::chrono::steady_clock::now();
+    // As the clips stage does: the clip holds the frames drawn from the plate, which is written
+    // beside it for the renderer.
     const TimelineVideo& item = t.video[static_cast<size_t>(i)];
-    Motion motion(*still, CameraMove::kPushIn, kW, kH, static_cast<int>(item.frames));
-    auto writer = VideoWriter::Open(dir / item.clip, kW, kH, kFps, ClipEncodeOptions{});
-    if (!writer.ok()) return std::fprintf(stderr, "%s\n", writer.error().ToString().c_str()), 1;
-    for (int k = 0; k < item.frames; ++k) {
-      motion.Render(k, &frame);
-      if (Status s = (*writer)->Write(frame); !s.ok()) return std::fprintf(stderr, "%s\n", s.error().ToString().c_str()), 1;
-    }
-    if (Status s = (*writer)->Finish(); !s.ok()) return std::fprintf(stderr, "%s\n", s.error().ToString().c_str()), 1;
-    // The plate beside the clip, as the clips stage writes it: the renderer draws the shot from it.
+    const std::string still_rel = "stills/" + ShotId(i) + ".png";
     Plate plate;
-    plate.clip_sha256 = Sha256File((dir / item.clip).string());
     plate.move = CameraMove::kPushIn;
     plate.frames = static_cast<int>(item.frames);
     plate.fps = kFps;
     plate.width = kW;
     plate.height = kH;
-    const std::string still_rel = "stills/" + ShotId(i) + ".png";
     plate.stills = {{still_rel, Sha256File((dir / still_rel).string())}};
+    auto drawer = PlateDrawer::FromImages(plate, {&*still}, kW, kH);
+    if (!drawer.ok()) return std::fprintf(stderr, "%s\n", drawer.error().ToString().c_str()), 1;
+    ZoomScratch scratch;
+    auto writer = VideoWriter::Open(dir / item.clip, kW, kH, kFps, ClipEncodeOptions{});
+    if (!writer.ok()) return std::fprintf(stderr, "%s\n", writer.error().ToString().c_str()), 1;
+    for (int k = 0; k < item.frames; ++k) {
+      Status s = (*writer)->WriteDrawn([&](uint8_t* const data[3], const int stride[3]) { drawer->Draw(k, PlanesOf(data, stride), &scratch); });
+      if (!s.ok()) return std::fprintf(stderr, "%s\n", s.error().ToString().c_str()), 1;
+    }
+    if (Status s = (*writer)->Finish(); !s.ok()) return std::fprintf(stderr, "%s\n", s.error().ToString().c_str()), 1;
+    plate.clip_sha256 = Sha256File((dir / item.clip).string());
     if (!WriteFileAtomic(PlatePathFor(dir / item.clip), PlateJson(plate)).ok()) return 1;
     clips_s += Since(t0);
   }

@@ -623,7 +623,7 @@ Status SeriesBuild::Episode(int n, BuildSummary& summary) {
   if (!Wanted("clips")) return {};
 
   StageSpec clips = spec("clips", {"bible", ep + "/beats", ep + "/frames", ep + "/shots", ep + "/timeline", ep + "/voice"});
-  clips.version = 3;  // 2: the speaker's mouth follows the line; 3: a plate beside each clip
+  clips.version = 4;  // 2: the mouth follows the line; 3: a plate beside each clip; 4: clips drawn from it
   clips.settings = {{"width", preset_.width}, {"height", preset_.height}, {"fps", settings_.format.fps}};
   if (!settings_.languages.empty()) clips.settings["textless"] = true;  // a wordless plate for the dubbed renders
   if (video_) AsksPerShot(clips, "video", settings_.providers.video, n);
@@ -1286,7 +1286,6 @@ Status SeriesBuild::WriteClips(StageContext& ctx, int n) {
   int64_t total_frames = 0;
   for (const auto& s : shots.shots) total_frames += std::max<int64_t>(1, std::llround(s.duration_s * fps));
   Progress progress(EpisodeName(n) + " clips", total_frames);
-  Image frame(preset_.width, preset_.height);
   RW_ASSIGN(Bible bible, Load<Bible>(root_, kBibleFile));  // prompts for the server, panels for lip-sync
   RW_ASSIGN(Beats beats, Load<Beats>(root_, Ep(n, kBeatsFile)));
   RW_ASSIGN(Timeline tl, LoadTimeline(root_, n));
@@ -1310,7 +1309,7 @@ Status SeriesBuild::WriteClips(StageContext& ctx, int n) {
     // caption and scene strip are in the series language) for the dubbed renders.
     const bool textless = !settings_.languages.empty();
     if (textless) key_doc["textless"] = true;
-    std::string key = "clip/motion/3:" + Sha256Hex(key_doc.dump());
+    std::string key = "clip/motion/4:" + Sha256Hex(key_doc.dump());
     RW_ASSIGN(bool restored, RestoreClip(ctx, key, n, shot.id, textless));
     if (!restored) {
       RW_ASSIGN(Image still, ReadPng(root_ / still_rel));
@@ -1342,13 +1341,23 @@ Status SeriesBuild::WriteClips(StageContext& ctx, int n) {
           out.push_back(std::move(panel));
         }
       }
-      std::vector<Motion> motions;
-      for (const Image& panel : mouths) motions.emplace_back(panel, shot.move, preset_.width, preset_.height, frames);
-      if (motions.empty()) motions.emplace_back(still, shot.move, preset_.width, preset_.height, frames);
+      // The clip holds the frames the render draws from the plate, encoded.
+      std::vector<const Image*> panels;
+      for (const Image& panel : mouths) panels.push_back(&panel);
+      if (panels.empty()) panels.push_back(&still);
+      Plate plate;
+      plate.move = shot.move;
+      plate.frames = frames;
+      plate.fps = fps;
+      plate.stills.resize(panels.size());
+      if (panels.size() > 1) {
+        for (uint8_t m : mouth) plate.pick += static_cast<char>('0' + m);
+      }
+      RW_ASSIGN(PlateDrawer drawer, PlateDrawer::FromImages(plate, panels, preset_.width, preset_.height));
+      ZoomScratch scratch;
       RW_ASSIGN(auto writer, VideoWriter::Open(ctx.OutputPath(rel), preset_.width, preset_.height, fps, ClipEncodeOptions{}));
       for (int i = 0; i < frames; ++i) {
-        motions[motions.size() > 1 ? mouth[static_cast<size_t>(i)] : 0].Render(i, &frame);
-        RW_TRY(writer->Write(frame));
+        RW_TRY(writer->WriteDrawn([&](uint8_t* const data[3], const int stride[3]) { drawer.Draw(i, PlanesOf(data, stride), &scratch); }));
         progress.Add();
       }
       RW_TRY(writer->Finish());

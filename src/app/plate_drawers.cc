@@ -15,9 +15,7 @@ class Drawer : public ItemDrawer {
   void Draw(double seconds, uint8_t* const data[3], const int stride[3]) override {
     // The clip's frame at or before `seconds` (1 ms of slack), as the decoder would pick it.
     const int index = static_cast<int>(std::floor((seconds + 0.001) * plate_->plate().fps));
-    YuvPlanes out;
-    for (int p = 0; p < 3; ++p) out.data[p] = data[p], out.stride[p] = stride[p];
-    plate_->Draw(index, out, &scratch_);
+    plate_->Draw(index, PlanesOf(data, stride), &scratch_);
   }
 
  private:

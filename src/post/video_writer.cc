@@ -94,6 +94,19 @@ Status VideoWriter::Write(const Image& image) {
   return {};
 }
 
+Status VideoWriter::WriteDrawn(const std::function<void(uint8_t* const data[3], const int stride[3])>& draw) {
+  Impl& m = *impl_;
+  const std::string where = m.path.string();
+  if (m.finished) return Failed("frame written after Finish()", where);
+  int rc = av_frame_make_writable(m.frame.get());
+  if (rc < 0) return ff::AvError(rc, "cannot get a writable frame", where);
+  draw(m.frame->data, m.frame->linesize);
+  m.frame->pts = frames_;
+  RW_TRY(ff::EncodeAndWrite(m.video, m.frame.get(), m.out.get(), m.packet.get(), where));
+  ++frames_;
+  return {};
+}
+
 Status VideoWriter::Finish() {
   Impl& m = *impl_;
   const std::string where = m.path.string();

@@ -2,7 +2,8 @@
 // BT.709, no audio). Shot clips are written with it.
 //
 // Frames arrive as rw::Image (Cairo ARGB32, premultiplied; alpha is dropped, i.e. composited
-// over black) and are converted to yuv420p with BT.709 coefficients by swscale. Quality is set by
+// over black) and are converted to yuv420p with BT.709 coefficients by swscale, or are drawn
+// straight into the encoder's yuv420p planes (WriteDrawn). Quality is set by
 // CRF; the GOP is one second (fps frames) and closed.
 //
 // The file is written to a temp path beside `path` (TempPathFor) and renamed into place by
@@ -11,6 +12,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -35,6 +37,9 @@ class VideoWriter {
 
   // Encodes one frame; it must be width x height.
   Status Write(const Image& frame);
+  // The next frame drawn by `draw` straight into the encoder's yuv420p planes (BT.709 limited
+  // range), no conversion: how shots drawn from their plates are written.
+  Status WriteDrawn(const std::function<void(uint8_t* const data[3], const int stride[3])>& draw);
   // Flushes the encoder, writes the trailer and renames the temp file into place. Call once.
   Status Finish();
 

@@ -54,16 +54,27 @@ Result<Plate> ParsePlate(std::string_view text, const std::string& where) {
 }
 
 Result<PlateDrawer> PlateDrawer::Open(const Plate& plate, const std::filesystem::path& episode_dir, int width, int height) {
-  if (width <= 0 || height <= 0 || width % 2 || height % 2) {
-    return BadInput((episode_dir / plate.stills.front().path).string(), "a plate is drawn at an even frame size");
+  std::vector<Image> stills;
+  for (const PlateStill& s : plate.stills) {
+    RW_ASSIGN(Image still, ReadPng(episode_dir / s.path));
+    stills.push_back(std::move(still));
+  }
+  std::vector<const Image*> pointers;
+  for (const Image& still : stills) pointers.push_back(&still);
+  return FromImages(plate, pointers, width, height);
+}
+
+Result<PlateDrawer> PlateDrawer::FromImages(const Plate& plate, const std::vector<const Image*>& stills, int width, int height) {
+  if (width <= 0 || height <= 0 || width % 2 || height % 2) return BadInput("", "a plate is drawn at an even frame size");
+  if (stills.size() != plate.stills.size() || stills.empty()) {
+    return Failed("a plate needs one still for each it lists", plate.stills.empty() ? "" : plate.stills.front().path);
   }
   PlateDrawer drawer;
   drawer.plate_ = plate;
   drawer.width_ = width;
   drawer.height_ = height;
-  for (const PlateStill& s : plate.stills) {
-    RW_ASSIGN(Image still, ReadPng(episode_dir / s.path));
-    Motion fit(still, plate.move, width, height, plate.frames);
+  for (const Image* still : stills) {
+    Motion fit(*still, plate.move, width, height, plate.frames);
     drawer.pictures_.push_back(YuvPicture::FromImage(fit.Fitted()));
   }
   return drawer;

@@ -57,6 +57,8 @@ class PlateDrawer {
  public:
   // Reads and fits the plate's stills to width x height (even numbers).
   static Result<PlateDrawer> Open(const Plate& plate, const std::filesystem::path& episode_dir, int width, int height);
+  // The same from stills in memory, one per plate.stills entry (their paths are not read).
+  static Result<PlateDrawer> FromImages(const Plate& plate, const std::vector<const Image*>& stills, int width, int height);
 
   // Frame `index` of the shot (clamped to its frames) into `out`, planes of width x height.
   void Draw(int index, const YuvPlanes& out, ZoomScratch* scratch) const;

@@ -65,6 +65,12 @@ struct YuvPlanes {
   int stride[3] = {0, 0, 0};
 };
 
+inline YuvPlanes PlanesOf(uint8_t* const data[3], const int stride[3]) {
+  YuvPlanes out;
+  for (int p = 0; p < 3; ++p) out.data[p] = data[p], out.stride[p] = stride[p];
+  return out;
+}
+
 // Buffers DrawZoomed reuses between calls; one per thread.
 struct ZoomScratch {
   std::vector<uint8_t> rows;     // two horizontally resampled source rows
