@@ -620,16 +620,8 @@ namespace {
 std::string Kind(const ImageProviderSettings& settings) { return ToLowerAscii(Trim(settings.kind)); }
 
 MediaHttp::Options ImageHttpOptions(const ImageProviderSettings& s) {
-  MediaHttp::Options o;
-  o.what = "image server";
-  o.setting = "providers.images";
-  o.base_url = s.base_url;
-  o.model = s.model;
+  MediaHttp::Options o = MediaHttp::Options::From(s, "image server", "providers.images", "");
   if (Kind(s) == "comfyui" && o.model.empty()) o.model = std::filesystem::path(s.workflow).filename().string();
-  o.api_key_env = s.api_key_env;
-  o.timeout_s = s.timeout_s;
-  o.max_retries = s.max_retries;
-  o.concurrency = s.concurrency;
   std::string kind = Kind(s);
   if (kind == "openai")
     o.hint_404 = "check providers.images.base_url (it should end with the API prefix, e.g. http://127.0.0.1:8000/v1) and model";

@@ -194,6 +194,24 @@ class MediaHttp {
     double timeout_s = 120;
     int max_retries = 3;
     int concurrency = 1;
+
+    // What every provider's settings give the same way (base_url, model where there is one,
+    // api_key_env, timeout_s, max_retries, concurrency), with the server's name, setting and
+    // 404 hint.
+    template <class Settings>
+    static Options From(const Settings& s, std::string what, std::string setting, std::string hint_404) {
+      Options o;
+      o.what = std::move(what);
+      o.setting = std::move(setting);
+      o.base_url = s.base_url;
+      if constexpr (requires { s.model; }) o.model = s.model;
+      o.api_key_env = s.api_key_env;
+      o.hint_404 = std::move(hint_404);
+      o.timeout_s = s.timeout_s;
+      o.max_retries = s.max_retries;
+      o.concurrency = s.concurrency;
+      return o;
+    }
   };
   struct Request {
     std::string method = "POST";  // "POST" or "GET"

@@ -133,26 +133,10 @@ Result<Pcm> DecodeSpeechWav(const std::string& b) {
   return Failed(have_format ? "it has no data chunk" : "it has no fmt chunk");
 }
 
-namespace {
-
-MediaHttp::Options SpeechHttpOptions(const SpeechProviderSettings& s) {
-  MediaHttp::Options o;
-  o.what = "speech server";
-  o.setting = "providers.speech";
-  o.base_url = s.base_url;
-  o.model = s.model;
-  o.api_key_env = s.api_key_env;
-  o.hint_404 = "check providers.speech.base_url (it should end with the API prefix, e.g. http://127.0.0.1:8880/v1) and model";
-  o.timeout_s = s.timeout_s;
-  o.max_retries = s.max_retries;
-  o.concurrency = s.concurrency;
-  return o;
-}
-
-}  // namespace
-
 SpeechClient::SpeechClient(SpeechProviderSettings settings)
-    : settings_(std::move(settings)), http_(std::make_unique<MediaHttp>(SpeechHttpOptions(settings_))) {}
+    : settings_(std::move(settings)), http_(std::make_unique<MediaHttp>(MediaHttp::Options::From(
+          settings_, "speech server", "providers.speech",
+          "check providers.speech.base_url (it should end with the API prefix, e.g. http://127.0.0.1:8880/v1) and model"))) {}
 
 SpeechClient::~SpeechClient() = default;
 SpeechClient::SpeechClient(SpeechClient&&) noexcept = default;

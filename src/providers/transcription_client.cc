@@ -15,20 +15,6 @@
 namespace rw {
 namespace {
 
-MediaHttp::Options TranscriptionHttpOptions(const TranscriptionProviderSettings& s) {
-  MediaHttp::Options o;
-  o.what = "transcription server";
-  o.setting = "providers.transcription";
-  o.base_url = s.base_url;
-  o.model = s.model;
-  o.api_key_env = s.api_key_env;
-  o.hint_404 = "check providers.transcription.base_url (it ends in /v1 for OpenAI-style servers)";
-  o.timeout_s = s.timeout_s;
-  o.max_retries = s.max_retries;
-  o.concurrency = s.concurrency;
-  return o;
-}
-
 // The units a transcript is compared in: lower-case words, or single characters for Chinese;
 // punctuation and spacing dropped.
 std::vector<std::u32string> Units(const std::string& text) {
@@ -77,7 +63,9 @@ double TranscriptError(const std::string& script, const std::string& heard) {
 }
 
 TranscriptionClient::TranscriptionClient(TranscriptionProviderSettings settings)
-    : settings_(std::move(settings)), http_(std::make_unique<MediaHttp>(TranscriptionHttpOptions(settings_))) {}
+    : settings_(std::move(settings)), http_(std::make_unique<MediaHttp>(MediaHttp::Options::From(
+          settings_, "transcription server", "providers.transcription",
+          "check providers.transcription.base_url (it ends in /v1 for OpenAI-style servers)"))) {}
 TranscriptionClient::~TranscriptionClient() = default;
 TranscriptionClient::TranscriptionClient(TranscriptionClient&&) noexcept = default;
 TranscriptionClient& TranscriptionClient::operator=(TranscriptionClient&&) noexcept = default;

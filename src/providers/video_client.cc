@@ -24,16 +24,9 @@ constexpr char kVideoNodesHint[] =
 std::string Kind(const VideoProviderSettings& settings) { return ToLowerAscii(Trim(settings.kind)); }
 
 MediaHttp::Options VideoHttpOptions(const VideoProviderSettings& s) {
-  MediaHttp::Options o;
-  o.what = "video server";
-  o.setting = kSetting;
-  o.base_url = s.base_url;
+  MediaHttp::Options o = MediaHttp::Options::From(
+      s, "video server", kSetting, "check providers.video.base_url (ComfyUI's root, e.g. http://127.0.0.1:8188)");
   o.model = std::filesystem::path(s.workflow).filename().string();  // the workflow is the model
-  o.api_key_env = s.api_key_env;
-  o.hint_404 = "check providers.video.base_url (ComfyUI's root, e.g. http://127.0.0.1:8188)";
-  o.timeout_s = s.timeout_s;
-  o.max_retries = s.max_retries;
-  o.concurrency = s.concurrency;
   return o;
 }
 
