@@ -292,8 +292,10 @@ class SeriesBuild {
   // How open the speaker's mouth is on each frame of `shot` (kMouthOpenings), from its lines'
   // visemes; empty when no one in frame speaks or the shot is too wide to see a mouth.
   Result<std::vector<uint8_t>> MouthFor(int n, const Shot& shot, const Timeline& tl, int frames) const;
-  Status WritePlate(StageContext& ctx, const std::string& key, int n, const Shot& shot, int frames,
-                    const std::string& name, const std::vector<Image>& stills, const std::vector<uint8_t>& mouth);
+  Plate ShotPlate(const Shot& shot, int frames, const std::string& name, size_t panels,
+                  const std::vector<uint8_t>& mouth) const;
+  Status WritePlate(StageContext& ctx, const std::string& key, int n, const std::string& shot_id, const std::string& name,
+                    Plate plate, const std::string& clip_hash, const std::vector<Image>& panels);
   Result<bool> RestoreClip(StageContext& ctx, const std::string& key, int n, const std::string& shot_id, bool textless);
   Status GenerateFrame(StageContext& ctx, const Bible& bible, const Shot& shot, const std::string& rel);
   void RecordCall(StageContext& ctx, const CallRecord& call);
@@ -1323,36 +1325,33 @@ Status SeriesBuild::WriteClips(StageContext& ctx, int n) {
         RW_ASSIGN(Image painted, PaintPanel(spec));
         painters = painted.pixels == still.pixels;
       }
-      std::vector<Image> mouths, wordless;  // the panels at each mouth opening; without words
-      for (bool text : {true, false}) {
-        if (!painters || (!text && !textless)) continue;
-        spec.text = text;
-        std::vector<Image>& out = text ? mouths : wordless;
-        if (mouth.empty()) {
-          if (!text) {
-            RW_ASSIGN(Image panel, PaintPanel(spec));
-            out.push_back(std::move(panel));
+      // The panel painted with or without its words: at each mouth opening when the mouth
+      // moves, else once.
+      auto repaint = [&](bool text) -> Result<std::vector<Image>> {
+        PanelSpec s = spec;
+        s.text = text;
+        std::vector<Image> out;
+        for (size_t k = 0; k < (mouth.empty() ? 1 : std::size(kMouthOpenings)); ++k) {
+          if (!mouth.empty()) {
+            for (auto& c : s.cast) c.mouth = c.speaking ? kMouthOpenings[k] : -1;
           }
-          continue;
-        }
-        for (double open : kMouthOpenings) {
-          for (auto& c : spec.cast) c.mouth = c.speaking ? open : -1;
-          RW_ASSIGN(Image panel, PaintPanel(spec));
+          RW_ASSIGN(Image panel, PaintPanel(s));
           out.push_back(std::move(panel));
         }
+        return out;
+      };
+      std::vector<Image> mouths, wordless;  // the panels at each mouth opening; without words
+      if (painters && !mouth.empty()) {
+        RW_ASSIGN(mouths, repaint(true));
+      }
+      if (painters && textless) {
+        RW_ASSIGN(wordless, repaint(false));
       }
       // The clip holds the frames the render draws from the plate, encoded.
+      const Plate plate = ShotPlate(shot, frames, "", mouths.size(), mouth);
       std::vector<const Image*> panels;
       for (const Image& panel : mouths) panels.push_back(&panel);
       if (panels.empty()) panels.push_back(&still);
-      Plate plate;
-      plate.move = shot.move;
-      plate.frames = frames;
-      plate.fps = fps;
-      plate.stills.resize(panels.size());
-      if (panels.size() > 1) {
-        for (uint8_t m : mouth) plate.pick += static_cast<char>('0' + m);
-      }
       RW_ASSIGN(PlateDrawer drawer, PlateDrawer::FromImages(plate, panels, preset_.width, preset_.height));
       ZoomScratch scratch;
       RW_ASSIGN(auto writer, VideoWriter::Open(ctx.OutputPath(rel), preset_.width, preset_.height, fps, ClipEncodeOptions{}));
@@ -1362,8 +1361,12 @@ Status SeriesBuild::WriteClips(StageContext& ctx, int n) {
       }
       RW_TRY(writer->Finish());
       RW_TRY(ctx.Remember(key, rel));
-      RW_TRY(WritePlate(ctx, key, n, shot, frames, "", mouths, mouth));
-      if (textless) RW_TRY(WritePlate(ctx, key, n, shot, frames, kTextlessPlate, wordless, mouth));
+      const std::string clip_hash = Sha256File(ctx.OutputPath(rel).string());
+      RW_TRY(WritePlate(ctx, key, n, shot.id, "", plate, clip_hash, mouths));
+      if (textless) {
+        RW_TRY(WritePlate(ctx, key, n, shot.id, kTextlessPlate, ShotPlate(shot, frames, kTextlessPlate, wordless.size(), mouth),
+                          clip_hash, wordless));
+      }
     } else {
       progress.Add(frames);
     }
@@ -1371,35 +1374,46 @@ Status SeriesBuild::WriteClips(StageContext& ctx, int n) {
   return {};
 }
 
-// A plate beside a built-in clip (visual/plate.h): the frame stage's still, or the panels in
-// `stills` (written beside the clip; with more than one, the mouth openings, and which one each
-// frame shows). `name` empty: the plate the series language's render draws; kTextlessPlate: the
-// one the dubbed renders draw. The renderer draws the shot from it rather than decoding the clip.
-Status SeriesBuild::WritePlate(StageContext& ctx, const std::string& key, int n, const Shot& shot, int frames,
-                               const std::string& name, const std::vector<Image>& stills, const std::vector<uint8_t>& mouth) {
-  const std::string clip_rel = Ep(n, "clips/" + shot.id + ".mp4");
+// The plate of a built-in clip (visual/plate.h) before its hashes: the frame stage's still, or
+// `panels` panels beside the clip (named by `name`: "" or kTextlessPlate) and, with more than
+// one (the mouth openings), which one each frame shows.
+Plate SeriesBuild::ShotPlate(const Shot& shot, int frames, const std::string& name, size_t panels,
+                             const std::vector<uint8_t>& mouth) const {
   Plate plate;
-  plate.clip_sha256 = Sha256File(ctx.OutputPath(clip_rel).string());
   plate.move = shot.move;
   plate.frames = frames;
   plate.fps = settings_.format.fps;
   plate.width = preset_.width;
   plate.height = preset_.height;
-  if (stills.empty()) {
-    const std::string still = "frames/" + shot.id + ".png";
-    plate.stills.push_back({still, builder_.HashOf(Ep(n, still))});
-  }
+  if (panels == 0) plate.stills.push_back({"frames/" + shot.id + ".png", ""});
   const std::string stem = "clips/" + shot.id + (name.empty() ? "" : "." + name);
-  for (size_t k = 0; k < stills.size(); ++k) {
-    const std::string still = stills.size() == 1 ? stem + ".png" : stem + ".m" + std::to_string(k) + ".png";
-    RW_TRY(WritePng(ctx.OutputPath(Ep(n, still)), stills[k]));
-    RW_TRY(ctx.Remember(key + "/" + still, Ep(n, still), false));
-    plate.stills.push_back({still, Sha256File(ctx.OutputPath(Ep(n, still)).string())});
+  for (size_t k = 0; k < panels; ++k) {
+    plate.stills.push_back({panels == 1 ? stem + ".png" : stem + ".m" + std::to_string(k) + ".png", ""});
   }
-  if (stills.size() > 1) {
+  if (panels > 1) {
     for (uint8_t m : mouth) plate.pick += static_cast<char>('0' + m);
   }
-  const std::string plate_rel = Ep(n, PlatePathFor(fs::path("clips") / (shot.id + ".mp4"), name).string());
+  return plate;
+}
+
+// Writes `plate` beside clip `shot_id` with its hashes: the clip's, and each still's (the panels
+// in `panels` written first, in the plate's order). The renderer draws the shot from it rather
+// than decoding the clip.
+Status SeriesBuild::WritePlate(StageContext& ctx, const std::string& key, int n, const std::string& shot_id,
+                               const std::string& name, Plate plate, const std::string& clip_hash,
+                               const std::vector<Image>& panels) {
+  plate.clip_sha256 = clip_hash;
+  for (size_t k = 0; k < plate.stills.size(); ++k) {
+    const std::string rel = Ep(n, plate.stills[k].path);
+    if (k < panels.size()) {
+      RW_TRY(WritePng(ctx.OutputPath(rel), panels[k]));
+      RW_TRY(ctx.Remember(key + "/" + plate.stills[k].path, rel, false));
+      plate.stills[k].sha256 = Sha256File(ctx.OutputPath(rel).string());
+    } else {
+      plate.stills[k].sha256 = builder_.HashOf(rel);
+    }
+  }
+  const std::string plate_rel = Ep(n, PlatePathFor(fs::path("clips") / (shot_id + ".mp4"), name).string());
   RW_TRY(ctx.Write(plate_rel, PlateJson(plate)));
   return ctx.Remember(key + "/" + plate_rel, plate_rel, false);
 }
